@@ -1,0 +1,82 @@
+# bird.ai — the command index. CI runs the same targets (see .ci/run).
+#
+#   make run     set up everything missing, then start the web server and one worker
+#   make test    set up everything missing, then lint, type-check and run every test
+#
+# With DATABASE_URL unset, both use a project-local PostgreSQL + PostGIS cluster
+# in .data/postgres (scripts/pg-local); set DATABASE_URL to use your own.
+
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+VENV ?= .venv
+PY := $(VENV)/bin/python
+PORT ?= 8000
+# `make run` is a development server: DEBUG on, plain HTTP.
+RUN_ENV := BIRDAI_DEBUG=$${BIRDAI_DEBUG:-1}
+# Tests run with production-like settings (DEBUG off) but plain HTTP.
+TEST_ENV := BIRDAI_SECRET_KEY=tests-only-not-a-secret BIRDAI_HTTPS=0 YOLO_OFFLINE=1
+
+.PHONY: help install system-deps venv db db-stop migrate model run web worker test lint fmt typecheck check-migrations pytest lock clean
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
+
+install: system-deps venv ## install apt packages and the virtualenv
+
+system-deps: ## apt packages: PostgreSQL + PostGIS, GDAL, Chromium (skips what is there)
+	scripts/install-system-deps
+
+venv: $(VENV)/.installed ## the virtualenv with the pinned dependencies
+
+$(VENV)/.installed: pyproject.toml requirements.lock
+	test -x $(PY) || "$$(scripts/find-python)" -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -c requirements.lock -e ".[worker,dev]"
+	touch $@
+
+db: ## start the project-local PostGIS cluster (unless DATABASE_URL is set)
+	@if [ -z "$$DATABASE_URL" ]; then scripts/pg-local start; else echo "using DATABASE_URL"; fi
+
+db-stop: ## stop the project-local cluster
+	scripts/pg-local stop
+
+migrate: install db
+	$(RUN_ENV) $(PY) manage.py migrate --no-input
+
+model: venv ## fetch the YOLO-World weights if missing (needs internet)
+	@$(PY) -m classifier fetch-weights --if-missing || \
+		echo "warning: no model weights; classification will fail until 'make model' works (see docs/classifier.md)"
+
+run: migrate model ## start the web server and one worker on http://127.0.0.1:$(PORT)
+	$(RUN_ENV) $(PY) manage.py collectstatic --no-input -v0
+	@echo "bird.ai on http://127.0.0.1:$(PORT)/ — Ctrl-C stops the web server and the worker"
+	trap 'kill 0' EXIT; \
+	$(RUN_ENV) $(PY) manage.py worker & \
+	$(RUN_ENV) $(VENV)/bin/gunicorn birdai.wsgi --bind 127.0.0.1:$(PORT) --workers 2 --threads 4 --access-logfile -
+
+test: install db lint typecheck check-migrations pytest ## everything CI checks
+
+lint: venv ## ruff: lint and formatting
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+fmt: venv ## apply ruff's fixes and formatting
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+typecheck: venv ## mypy over the code (not the tests)
+	$(TEST_ENV) $(VENV)/bin/mypy birdai classifier map
+
+check-migrations: venv db ## fail if a model change has no migration
+	$(TEST_ENV) $(PY) manage.py makemigrations --check --dry-run
+
+pytest: venv db ## the test suite (pass ARGS=... to pytest)
+	$(TEST_ENV) $(VENV)/bin/pytest $(ARGS)
+
+lock: venv ## rewrite requirements.lock from the virtualenv after a dependency change
+	(echo "# Exact versions of every package in the virtualenv, for reproducible installs."; \
+	 echo "# Regenerate after changing pyproject.toml: make lock"; \
+	 $(PY) -m pip freeze --exclude-editable | grep -v '^birdai') > requirements.lock
+
+clean: ## remove caches and collected static files (keeps .data and .venv)
+	rm -rf staticfiles .pytest_cache .mypy_cache .ruff_cache test-artifacts

@@ -1,0 +1,162 @@
+"""bird.ai settings: one module, every value from the environment.
+
+The defaults are safe for development (`make run`); production sets
+BIRDAI_DEBUG=0 and a real BIRDAI_SECRET_KEY. `.env.example` lists every variable.
+"""
+
+from pathlib import Path
+
+import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+
+from birdai.env import env_bool, env_int, env_list, env_str
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+DATA_DIR = Path(env_str("BIRDAI_DATA_DIR", str(BASE_DIR / ".data")))
+
+DEBUG = env_bool("BIRDAI_DEBUG", False)
+SECRET_KEY = env_str("BIRDAI_SECRET_KEY")
+if not SECRET_KEY:
+    if not DEBUG:
+        raise ImproperlyConfigured("Set BIRDAI_SECRET_KEY (or BIRDAI_DEBUG=1 for development).")
+    SECRET_KEY = "development-only-insecure-key"  # noqa: S105 - never used with DEBUG off
+
+ALLOWED_HOSTS = env_list("BIRDAI_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
+CSRF_TRUSTED_ORIGINS = env_list("BIRDAI_CSRF_TRUSTED_ORIGINS", "")
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.gis",
+    "django_tasks_db",
+    "birdai",
+    "birdai.accounts",
+    "birdai.submissions",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "birdai.urls"
+WSGI_APPLICATION = "birdai.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+# The embedded default is the project-local cluster that `scripts/pg-local` runs.
+DATABASES = {
+    "default": dj_database_url.parse(
+        env_str("DATABASE_URL", "postgres://birdai@127.0.0.1:5433/birdai"),
+        conn_max_age=env_int("BIRDAI_DB_CONN_MAX_AGE", 60),
+        conn_health_checks=True,
+        engine="django.contrib.gis.db.backends.postgis",
+    )
+}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# Debian 12 ships GDAL 3.6, which cannot block file access from spatial
+# references; we never parse a spatial reference from user input (points are
+# built from EXIF floats with SRID 4326), so the warning does not apply.
+SILENCED_SYSTEM_CHECKS = ["gis.W001"]
+
+# The classification queue lives in the same database: a submission and its task
+# commit together, so an accepted upload can never lose its task.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "submissions:list"
+LOGOUT_REDIRECT_URL = "home"
+
+LANGUAGE_CODE = "en-gb"
+TIME_ZONE = "UTC"
+USE_I18N = True
+USE_TZ = True
+
+# Storage. "default" holds what we serve (EXIF-free copies, thumbnails);
+# "originals" keeps uploads exactly as sent and is never served, because
+# originals carry the photographer's GPS position.
+STATIC_URL = "static/"
+STATIC_ROOT = BASE_DIR / "staticfiles"
+MEDIA_URL = env_str("BIRDAI_MEDIA_URL", "/media/")
+SERVE_MEDIA = env_bool("BIRDAI_SERVE_MEDIA", True)
+STORAGES = {
+    "default": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": DATA_DIR / "media", "base_url": MEDIA_URL},
+    },
+    "originals": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": DATA_DIR / "originals", "base_url": None},
+    },
+    "staticfiles": {
+        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage",
+    },
+}
+
+# Uploads
+MAX_UPLOAD_BYTES = env_int("BIRDAI_MAX_UPLOAD_BYTES", 20 * 1024 * 1024)
+MAX_IMAGE_PIXELS = env_int("BIRDAI_MAX_IMAGE_PIXELS", 50_000_000)
+# Large uploads spill to a temporary file instead of staying in memory.
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+
+# Classification: a task still "processing" after CLASSIFY_TIMEOUT seconds is
+# taken to belong to a worker that died, and is queued again up to
+# CLASSIFY_MAX_ATTEMPTS times. The model itself is configured by the classifier
+# package's own BIRDAI_MODEL_* variables (see docs/classifier.md).
+CLASSIFY_TIMEOUT = env_int("BIRDAI_CLASSIFY_TIMEOUT", 600)
+CLASSIFY_MAX_ATTEMPTS = env_int("BIRDAI_CLASSIFY_MAX_ATTEMPTS", 3)
+# Jobs the worker runs on a timer beside the queue: (dotted path, seconds).
+PERIODIC_JOBS = [
+    ("birdai.submissions.services.submissions_requeue_stale", env_int("BIRDAI_SWEEP_INTERVAL", 60)),
+]
+
+API_PAGE_SIZE = 20
+
+# HTTPS: on by default in production; a plain-HTTP course stage sets BIRDAI_HTTPS=0.
+HTTPS = env_bool("BIRDAI_HTTPS", not DEBUG)
+SESSION_COOKIE_SECURE = HTTPS
+CSRF_COOKIE_SECURE = HTTPS
+SECURE_SSL_REDIRECT = HTTPS and env_bool("BIRDAI_SSL_REDIRECT", True)
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
+SECURE_HSTS_SECONDS = env_int("BIRDAI_HSTS_SECONDS", 31_536_000 if HTTPS else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
+SECURE_HSTS_PRELOAD = HTTPS
+if env_bool("BIRDAI_BEHIND_PROXY", False):
+    # Only trust X-Forwarded-Proto when a proxy we run sets it.
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": env_str("BIRDAI_LOG_LEVEL", "INFO")},
+}

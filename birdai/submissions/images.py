@@ -1,0 +1,154 @@
+"""Check an uploaded photo and make the copies we serve.
+
+Everything here works on bytes and Pillow images; it knows nothing of storage
+or the database, so a refused upload has touched neither.
+"""
+
+import io
+import warnings
+from dataclasses import dataclass
+from pathlib import PurePath
+from typing import Protocol
+
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+EXTENSIONS_BY_FORMAT = {
+    "JPEG": {".jpg", ".jpeg"},
+    "PNG": {".png"},
+    "WEBP": {".webp"},
+}
+ACCEPTED = "JPEG, PNG or WebP"
+THUMBNAIL_SIZE = (480, 480)
+SERVED_QUALITY = 90
+
+
+class ImageRejected(Exception):
+    """The upload is not a photo we accept; ``message`` says why in plain words."""
+
+    def __init__(self, message: str, status: int = 400) -> None:
+        super().__init__(message)
+        self.message = message
+        self.status = status
+
+
+@dataclass(frozen=True)
+class PreparedImage:
+    original: bytes
+    extension: str
+    served: bytes
+    thumbnail: bytes
+    width: int
+    height: int
+
+
+class Readable(Protocol):
+    def read(self, size: int = -1, /) -> bytes: ...
+
+
+def read_upload(upload: Readable, size: int, *, max_bytes: int) -> bytes:
+    """Read an upload into memory, refusing an empty or oversized one first."""
+    if size == 0:
+        raise ImageRejected("The file is empty.")
+    if size > max_bytes:
+        raise ImageRejected(
+            f"The file is {_megabytes(size)}; the limit is {_megabytes(max_bytes)}.",
+            status=413,
+        )
+    return upload.read()
+
+
+def prepare_upload(data: bytes, filename: str, *, max_pixels: int) -> PreparedImage:
+    """Validate a photo completely, then return the EXIF-free copies to serve."""
+    extension = _check_name(filename)
+    image = _decode(data, extension, max_pixels)
+    served = _upright_rgb(image)
+    return PreparedImage(
+        original=data,
+        extension=extension,
+        served=_encode_jpeg(served),
+        thumbnail=_encode_jpeg(_thumbnail(served)),
+        width=served.width,
+        height=served.height,
+    )
+
+
+def _check_name(filename: str) -> str:
+    extension = PurePath(filename).suffix.lower()
+    if not any(extension in names for names in EXTENSIONS_BY_FORMAT.values()):
+        raise ImageRejected(
+            f"Only {ACCEPTED} photos are accepted; {filename!r} does not end in "
+            ".jpg, .jpeg, .png or .webp.",
+            status=415,
+        )
+    return extension
+
+
+def _decode(data: bytes, extension: str, max_pixels: int) -> Image.Image:
+    try:
+        with warnings.catch_warnings():
+            # Pillow only warns below twice its own limit; we refuse at ours.
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            image = Image.open(io.BytesIO(data))
+    except Image.DecompressionBombError:
+        raise ImageRejected("The image has too many pixels to process.", 413) from None
+    except (UnidentifiedImageError, OSError, SyntaxError):
+        raise ImageRejected(f"The file is not a {ACCEPTED} image.", 415) from None
+    _check_format(image, extension)
+    _check_pixels(image, max_pixels)
+    try:
+        image.load()
+    except (OSError, SyntaxError, ValueError, Image.DecompressionBombError):
+        raise ImageRejected("The image data is damaged or incomplete.") from None
+    return image
+
+
+def _check_format(image: Image.Image, extension: str) -> None:
+    if image.format not in EXTENSIONS_BY_FORMAT:
+        raise ImageRejected(f"The file is a {image.format} image, not {ACCEPTED}.", 415)
+    if extension not in EXTENSIONS_BY_FORMAT[image.format]:
+        raise ImageRejected(
+            f"The file is a {image.format} image but its name ends in {extension}.", 415
+        )
+
+
+def _check_pixels(image: Image.Image, max_pixels: int) -> None:
+    # Checked before decoding, so a small file that unpacks into gigabytes
+    # (a decompression bomb) is refused without using the memory.
+    if image.width * image.height > max_pixels:
+        raise ImageRejected(
+            f"The image is {image.width}×{image.height} pixels; the limit is "
+            f"{max_pixels / 1e6:g} megapixels.",
+            status=413,
+        )
+
+
+def _upright_rgb(image: Image.Image) -> Image.Image:
+    try:
+        upright = ImageOps.exif_transpose(image)
+    except Exception:
+        upright = image
+    if upright.mode in {"RGBA", "LA", "PA"} or "transparency" in upright.info:
+        rgba = upright.convert("RGBA")
+        background = Image.new("RGB", upright.size, "white")
+        background.paste(rgba, mask=rgba.getchannel("A"))
+        return background
+    return upright.convert("RGB")
+
+
+def _thumbnail(image: Image.Image) -> Image.Image:
+    thumb = image.copy()
+    thumb.thumbnail(THUMBNAIL_SIZE)
+    return thumb
+
+
+def _encode_jpeg(image: Image.Image) -> bytes:
+    # A fresh JPEG with no EXIF or XMP: the served copy never reveals where
+    # the photo was taken, whatever the original carried.
+    image.info.clear()
+    buffer = io.BytesIO()
+    image.save(buffer, format="JPEG", quality=SERVED_QUALITY, optimize=True)
+    return buffer.getvalue()
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / 1_048_576:.1f} MB"

@@ -1,0 +1,119 @@
+import uuid
+from datetime import timedelta
+from typing import Self
+
+from django.conf import settings
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import AnonymousUser
+from django.contrib.gis.db import models
+from django.core.files.storage import storages
+from django.urls import reverse
+from django.utils import timezone
+
+
+def _originals_storage():  # type: ignore[no-untyped-def]
+    # A callable, so the storage is looked up at run time and tests can swap it.
+    return storages["originals"]
+
+
+class SubmissionQuerySet(models.QuerySet["Submission"]):
+    def owned_by(self, user: AbstractBaseUser | AnonymousUser) -> Self:
+        return self.filter(owner=user)
+
+    def newest_first(self) -> Self:
+        return self.order_by("-created_at", "-id")
+
+    def stuck_processing(self, *, timeout: int) -> Self:
+        """Processing for longer than ``timeout`` seconds: its worker has died."""
+        cutoff = timezone.now() - timedelta(seconds=timeout)
+        return self.filter(status=Submission.Status.PROCESSING, started_at__lt=cutoff)
+
+    def long_pending(self, *, timeout: int) -> Self:
+        """Queued longer than ``timeout`` seconds ago: worth checking its task."""
+        cutoff = timezone.now() - timedelta(seconds=timeout)
+        return self.filter(status=Submission.Status.PENDING, queued_at__lt=cutoff)
+
+
+class Submission(models.Model):
+    """One uploaded photo and the outcome of classifying it."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending"
+        PROCESSING = "processing"
+        DONE = "done"
+        FAILED = "failed"
+
+    # UUIDs, not counters: ids appear in URLs and must not be guessable.
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="submissions"
+    )
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    original_name = models.CharField(max_length=255)
+    original = models.FileField(storage=_originals_storage, max_length=255)
+    image = models.FileField(max_length=255)
+    thumbnail = models.FileField(max_length=255)
+    width = models.PositiveIntegerField()
+    height = models.PositiveIntegerField()
+
+    location = models.PointField(srid=4326, null=True, blank=True)
+    altitude_m = models.FloatField(null=True, blank=True)
+    captured_at = models.DateTimeField(null=True, blank=True)
+
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING)
+    task_id = models.CharField(max_length=64, blank=True)
+    queued_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    error = models.TextField(blank=True)
+    model_name = models.CharField(max_length=100, blank=True)
+    model_classes = models.JSONField(default=list, blank=True)
+    device = models.CharField(max_length=32, blank=True)
+    inference_ms = models.FloatField(null=True, blank=True)
+
+    objects = SubmissionQuerySet.as_manager()
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["owner", "-created_at"]),
+            models.Index(fields=["status", "started_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.original_name} ({self.status})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("submissions:detail", args=[self.pk])
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in {self.Status.DONE, self.Status.FAILED}
+
+
+class Detection(models.Model):
+    """An object the classifier found; the box is in pixels of the served image."""
+
+    submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="detections")
+    label = models.CharField(max_length=64)
+    confidence = models.FloatField()
+    x1 = models.FloatField()
+    y1 = models.FloatField()
+    x2 = models.FloatField()
+    y2 = models.FloatField()
+
+    class Meta:
+        ordering = ["-confidence"]
+
+    def __str__(self) -> str:
+        return f"{self.label} {self.confidence:.2f}"
+
+    def box_percent(self) -> dict[str, float]:
+        """The box as percentages of the image, for drawing it over any display size."""
+        width, height = self.submission.width, self.submission.height
+        return {
+            "left": 100 * self.x1 / width,
+            "top": 100 * self.y1 / height,
+            "width": 100 * (self.x2 - self.x1) / width,
+            "height": 100 * (self.y2 - self.y1) / height,
+        }

@@ -1,0 +1,95 @@
+"""What the API returns for a submission: declared here, validated by Pydantic."""
+
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+from ninja import Schema
+
+from birdai.submissions.models import Submission
+
+
+class Box(Schema):
+    x1: float
+    y1: float
+    x2: float
+    y2: float
+
+
+class DetectionOut(Schema):
+    label: str
+    confidence: float
+    box: Box
+
+    @staticmethod
+    def resolve_box(detection: Any) -> Box:
+        return Box(x1=detection.x1, y1=detection.y1, x2=detection.x2, y2=detection.y2)
+
+
+class Location(Schema):
+    lat: float
+    lon: float
+    altitude_m: float | None
+
+
+class ModelRun(Schema):
+    name: str
+    classes: list[str]
+    device: str
+    inference_ms: float | None
+
+
+class SubmissionOut(Schema):
+    id: UUID
+    status: Submission.Status
+    created_at: datetime
+    original_name: str
+    width: int
+    height: int
+    image_url: str
+    thumbnail_url: str
+    page_url: str
+    captured_at: datetime | None
+    location: Location | None
+    attempts: int
+    error: str
+    model: ModelRun | None
+    detections: list[DetectionOut]
+
+    @staticmethod
+    def resolve_image_url(submission: Submission, context: dict[str, Any]) -> str:
+        return context["request"].build_absolute_uri(submission.image.url)
+
+    @staticmethod
+    def resolve_thumbnail_url(submission: Submission, context: dict[str, Any]) -> str:
+        return context["request"].build_absolute_uri(submission.thumbnail.url)
+
+    @staticmethod
+    def resolve_page_url(submission: Submission, context: dict[str, Any]) -> str:
+        return context["request"].build_absolute_uri(submission.get_absolute_url())
+
+    @staticmethod
+    def resolve_location(submission: Submission) -> Location | None:
+        if submission.location is None:
+            return None
+        point = submission.location
+        return Location(lat=point.y, lon=point.x, altitude_m=submission.altitude_m)
+
+    @staticmethod
+    def resolve_model(submission: Submission) -> ModelRun | None:
+        if not submission.model_name:
+            return None
+        return ModelRun(
+            name=submission.model_name,
+            classes=submission.model_classes,
+            device=submission.device,
+            inference_ms=submission.inference_ms,
+        )
+
+    @staticmethod
+    def resolve_detections(submission: Submission) -> list[Any]:
+        return list(submission.detections.all())
+
+
+class Problem(Schema):
+    detail: str

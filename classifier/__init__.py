@@ -1,0 +1,24 @@
+"""Find squirrels, birds and friends in photos with YOLO-World.
+
+Importing this package is cheap: torch and ultralytics load only when a model
+does (in `load_detector`), so the web tier can use the result types freely.
+
+    from classifier import ModelConfig, load_detector
+    run = load_detector(ModelConfig.from_env()).detect(pil_image)
+"""
+
+from .config import ModelConfig
+from .detection import Box, Detection, DetectionRun
+from .detector import Detector, detect, load_detector
+from .errors import ModelError
+
+__all__ = [
+    "Box",
+    "Detection",
+    "DetectionRun",
+    "Detector",
+    "ModelConfig",
+    "ModelError",
+    "detect",
+    "load_detector",
+]

@@ -1,0 +1,116 @@
+"""Model settings, and how to read them from environment variables."""
+
+import os
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import ModelError
+from .weights import YOLOV8L_WORLDV2_SHA256
+
+DEFAULT_WEIGHTS = Path("models/yolov8l-worldv2.pt")
+DEFAULT_CLASSES = ("squirrel", "bird", "person", "dog", "cat")
+
+
+@dataclass(frozen=True)
+class ModelConfig:
+    """Which weights to load and how to run them.
+
+    Frozen, so it is hashable and `load_detector` can cache one model per config.
+    """
+
+    weights: Path = DEFAULT_WEIGHTS
+    classes: tuple[str, ...] = DEFAULT_CLASSES
+    sha256: str | None = YOLOV8L_WORLDV2_SHA256  # None: do not verify the file
+    device: str = "auto"  # "auto" picks "cuda" when a GPU is there, else "cpu"
+    confidence: float = 0.25  # detections scoring below this are dropped
+    imgsz: int = 640  # the long side the image is resized to before inference
+
+    def __post_init__(self) -> None:
+        # Accept a str path or a list of classes too, but store the exact types, so
+        # that two equal configs hash alike and share one cached model.
+        object.__setattr__(self, "weights", Path(self.weights))
+        object.__setattr__(self, "classes", tuple(self.classes))
+        try:
+            valid_classes(self.classes)
+            valid_sha256(self.sha256)
+            valid_device(self.device)
+            valid_confidence(self.confidence)
+            valid_imgsz(self.imgsz)
+        except ValueError as exc:
+            raise ModelError(f"Invalid model setting: {exc}") from None
+
+    @classmethod
+    def from_env(cls) -> "ModelConfig":
+        """Read the BIRDAI_MODEL_* environment variables (see docs/classifier.md)."""
+        return cls(
+            weights=_read("BIRDAI_MODEL_WEIGHTS", DEFAULT_WEIGHTS, Path),
+            classes=_read("BIRDAI_MODEL_CLASSES", DEFAULT_CLASSES, _parse_classes),
+            sha256=_read_sha256("BIRDAI_MODEL_SHA256"),
+            device=_read("BIRDAI_MODEL_DEVICE", "auto", lambda s: valid_device(s.lower())),
+            confidence=_read("BIRDAI_MODEL_CONFIDENCE", 0.25, lambda s: valid_confidence(float(s))),
+            imgsz=_read("BIRDAI_MODEL_IMGSZ", 640, lambda s: valid_imgsz(int(s))),
+        )
+
+
+def _read[T](name: str, default: T, parse: Callable[[str], T]) -> T:
+    """Parse one variable; unset or blank means the default."""
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        return parse(raw)
+    except ValueError as exc:  # float("x") and int("x") raise ValueError too
+        raise ModelError(f"{name}={raw!r} is invalid: {exc}") from None
+
+
+def _read_sha256(name: str) -> str | None:
+    """Unset means the official checksum; "" or "skip" turns the check off."""
+    raw = os.environ.get(name)
+    if raw is None:
+        return YOLOV8L_WORLDV2_SHA256
+    if raw.strip().lower() in ("", "skip"):
+        return None
+    return _read(name, None, lambda s: valid_sha256(s.lower()))
+
+
+def _parse_classes(raw: str) -> tuple[str, ...]:
+    """Turn "squirrel, bird" into ("squirrel", "bird")."""
+    return valid_classes(tuple(name.strip() for name in raw.split(",") if name.strip()))
+
+
+# Each check returns its value unchanged or raises ValueError saying what is wrong.
+
+
+def valid_classes(classes: tuple[str, ...]) -> tuple[str, ...]:
+    if not classes or not all(isinstance(name, str) and name.strip() for name in classes):
+        raise ValueError("classes must name at least one class, e.g. 'squirrel,bird'")
+    if len(set(classes)) != len(classes):
+        raise ValueError(f"classes must not repeat, got {list(classes)}")
+    return classes
+
+
+def valid_sha256(sha256: str | None) -> str | None:
+    if sha256 is not None and not re.fullmatch(r"[0-9a-f]{64}", sha256):
+        raise ValueError("sha256 must be 64 hex digits (or 'skip' to turn the check off)")
+    return sha256
+
+
+def valid_device(device: str) -> str:
+    if not re.fullmatch(r"auto|cpu|cuda(:\d+)?", device):
+        raise ValueError(f"device must be 'auto', 'cpu', 'cuda' or 'cuda:N', got {device!r}")
+    return device
+
+
+def valid_confidence(confidence: float) -> float:
+    if not 0.0 <= confidence <= 1.0:
+        raise ValueError(f"confidence must be between 0 and 1, got {confidence}")
+    return confidence
+
+
+def valid_imgsz(imgsz: int) -> int:
+    # The network downsamples by 32; other sizes would be rounded up silently.
+    if imgsz < 32 or imgsz % 32:
+        raise ValueError(f"imgsz must be a positive multiple of 32, got {imgsz}")
+    return imgsz

@@ -1,0 +1,1 @@
+"""Geography: where photos were taken, and (later) the sightings map."""

@@ -1,0 +1,90 @@
+from pathlib import Path
+
+import pytest
+
+from classifier import ModelConfig, ModelError
+from classifier.config import DEFAULT_CLASSES, DEFAULT_WEIGHTS
+from classifier.weights import YOLOV8L_WORLDV2_SHA256
+
+VARIABLES = [
+    "BIRDAI_MODEL_WEIGHTS",
+    "BIRDAI_MODEL_SHA256",
+    "BIRDAI_MODEL_CLASSES",
+    "BIRDAI_MODEL_DEVICE",
+    "BIRDAI_MODEL_CONFIDENCE",
+    "BIRDAI_MODEL_IMGSZ",
+]
+
+
+@pytest.fixture(autouse=True)
+def clean_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in VARIABLES:
+        monkeypatch.delenv(name, raising=False)
+
+
+def test_defaults_when_nothing_is_set() -> None:
+    config = ModelConfig.from_env()
+    assert config == ModelConfig()
+    assert config.weights == DEFAULT_WEIGHTS == Path("models/yolov8l-worldv2.pt")
+    assert config.classes == DEFAULT_CLASSES == ("squirrel", "bird", "person", "dog", "cat")
+    assert config.sha256 == YOLOV8L_WORLDV2_SHA256
+    assert (config.device, config.confidence, config.imgsz) == ("auto", 0.25, 640)
+
+
+def test_every_variable_is_read(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("BIRDAI_MODEL_WEIGHTS", "/srv/model.pt")
+    monkeypatch.setenv("BIRDAI_MODEL_SHA256", "AB" * 32)
+    monkeypatch.setenv("BIRDAI_MODEL_CLASSES", " squirrel, red fox ,,")
+    monkeypatch.setenv("BIRDAI_MODEL_DEVICE", "CUDA:1")
+    monkeypatch.setenv("BIRDAI_MODEL_CONFIDENCE", "0.5")
+    monkeypatch.setenv("BIRDAI_MODEL_IMGSZ", "1280")
+    assert ModelConfig.from_env() == ModelConfig(
+        weights=Path("/srv/model.pt"),
+        sha256="ab" * 32,
+        classes=("squirrel", "red fox"),
+        device="cuda:1",
+        confidence=0.5,
+        imgsz=1280,
+    )
+
+
+@pytest.mark.parametrize("value", ["", "skip", "SKIP"])
+def test_sha256_check_can_be_turned_off(monkeypatch: pytest.MonkeyPatch, value: str) -> None:
+    monkeypatch.setenv("BIRDAI_MODEL_SHA256", value)
+    assert ModelConfig.from_env().sha256 is None
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("BIRDAI_MODEL_SHA256", "abc123"),
+        ("BIRDAI_MODEL_SHA256", "z" * 64),
+        ("BIRDAI_MODEL_CLASSES", " , ,"),
+        ("BIRDAI_MODEL_CLASSES", "bird,bird"),
+        ("BIRDAI_MODEL_DEVICE", "gpu"),
+        ("BIRDAI_MODEL_DEVICE", "cuda:x"),
+        ("BIRDAI_MODEL_CONFIDENCE", "high"),
+        ("BIRDAI_MODEL_CONFIDENCE", "1.5"),
+        ("BIRDAI_MODEL_CONFIDENCE", "nan"),
+        ("BIRDAI_MODEL_IMGSZ", "640.0"),
+        ("BIRDAI_MODEL_IMGSZ", "0"),
+        ("BIRDAI_MODEL_IMGSZ", "650"),
+    ],
+)
+def test_bad_values_name_the_variable(
+    monkeypatch: pytest.MonkeyPatch, name: str, value: str
+) -> None:
+    monkeypatch.setenv(name, value)
+    with pytest.raises(ModelError, match=name):
+        ModelConfig.from_env()
+
+
+def test_constructor_checks_and_normalises_values() -> None:
+    config = ModelConfig(weights="m.pt", classes=["bird"])  # type: ignore[arg-type]
+    assert config.weights == Path("m.pt")
+    assert config.classes == ("bird",)
+    assert hash(config) == hash(ModelConfig(weights=Path("m.pt"), classes=("bird",)))
+    with pytest.raises(ModelError, match="confidence"):
+        ModelConfig(confidence=-0.1)
+    with pytest.raises(ModelError, match="classes"):
+        ModelConfig(classes=())

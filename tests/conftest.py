@@ -1,0 +1,155 @@
+"""Fixtures every test can use: named actors, isolated storage, photos built in code.
+
+alice owns things; bob must never see them.
+"""
+
+import io
+import json
+import os
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from django.contrib.auth.models import User
+from django.test import Client
+from PIL import Image
+
+from birdai.accounts.services import api_token_create
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+PASSWORD = "correct-horse-battery-staple"
+
+
+@pytest.fixture(autouse=True)
+def isolated_storage(settings, tmp_path: Path) -> Path:
+    """Each test writes its files to its own folder, laid out like BIRDAI_DATA_DIR."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": tmp_path / "media", "base_url": settings.MEDIA_URL},
+        },
+        "originals": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": tmp_path / "originals", "base_url": None},
+        },
+        # Tests don't run collectstatic, so no manifest of hashed names exists.
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    return tmp_path
+
+
+def stored_files(data_dir: Path) -> list[Path]:
+    """Every file under a test's storage folders."""
+    return [path for path in data_dir.rglob("*") if path.is_file() and "readyz" not in path.parts]
+
+
+@pytest.fixture
+def alice(db) -> User:
+    return User.objects.create_user("alice", password=PASSWORD)
+
+
+@pytest.fixture
+def bob(db) -> User:
+    return User.objects.create_user("bob", password=PASSWORD)
+
+
+@pytest.fixture
+def alice_client(alice: User) -> Client:
+    client = Client()
+    client.force_login(alice)
+    return client
+
+
+@pytest.fixture
+def bob_client(bob: User) -> Client:
+    client = Client()
+    client.force_login(bob)
+    return client
+
+
+@pytest.fixture
+def alice_token(alice: User) -> str:
+    return api_token_create(user=alice)
+
+
+@pytest.fixture
+def bob_token(bob: User) -> str:
+    return api_token_create(user=bob)
+
+
+def gps_exif(lat: float, lon: float) -> Image.Exif:
+    """EXIF with a GPS position, written the way cameras write it (DMS rationals)."""
+
+    def dms(value: float) -> tuple[float, float, float]:
+        value = abs(value)
+        degrees = int(value)
+        minutes = int((value - degrees) * 60)
+        return (degrees, minutes, round((value - degrees - minutes / 60) * 3600, 4))
+
+    exif = Image.Exif()
+    exif.get_ifd(0x8769)[0x9003] = "2024:05:17 08:30:00"  # Exif IFD: DateTimeOriginal
+    gps = exif.get_ifd(0x8825)
+    gps.update({1: "N" if lat >= 0 else "S", 2: dms(lat), 3: "E" if lon >= 0 else "W", 4: dms(lon)})
+    return exif
+
+
+PhotoFactory = Callable[..., bytes]
+
+
+@pytest.fixture
+def make_photo() -> PhotoFactory:
+    """Build a photo in code: ``make_photo(format="JPEG", size=(640, 480), gps=(lat, lon))``."""
+
+    def make(format: str = "JPEG", size: tuple[int, int] = (640, 480), gps=None) -> bytes:
+        image = Image.new("RGB", size, (90, 140, 60))
+        buffer = io.BytesIO()
+        options = {"exif": gps_exif(*gps)} if gps else {}
+        image.save(buffer, format=format, **options)
+        return buffer.getvalue()
+
+    return make
+
+
+def exif_samples_dir() -> Path:
+    """Where the real-camera EXIF corpus should be, whether or not it is there.
+
+    It lives outside the repository (CC BY-SA 4.0 photos, never copied in):
+    BIRDAI_TESTDATA names its parent, by default <repo root>/../shared/testdata.
+    """
+    testdata = os.environ.get("BIRDAI_TESTDATA") or REPO_ROOT.parent / "shared" / "testdata"
+    return Path(testdata) / "exif-samples"
+
+
+@pytest.fixture
+def exif_samples() -> Path:
+    """The exif-samples folder; skips the test when the corpus is absent."""
+    folder = exif_samples_dir()
+    if not (folder / "gps-expected.json").is_file():
+        pytest.skip(f"EXIF corpus not found at {folder}; set BIRDAI_TESTDATA to its parent")
+    return folder
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """Give `gps_case` one run per gps-expected.json entry, `corpus_jpeg` one per JPEG.
+
+    Parameters are fixed when tests are collected, before any fixture runs, so the
+    corpus is listed here. When it is absent the single placeholder run is skipped
+    by the exif_samples fixture, which those tests also ask for.
+    """
+    folder = exif_samples_dir()
+    if "gps_case" in metafunc.fixturenames:
+        expected_file = folder / "gps-expected.json"
+        cases = json.loads(expected_file.read_text()) if expected_file.is_file() else {}
+        metafunc.parametrize(
+            "gps_case",
+            [pytest.param(case, id=case[0]) for case in sorted(cases.items())]
+            or [pytest.param(None, id="no-corpus")],
+        )
+    if "corpus_jpeg" in metafunc.fixturenames:
+        jpegs = sorted(folder.glob("jpg/**/*.jpg"))
+        metafunc.parametrize(
+            "corpus_jpeg",
+            [pytest.param(path, id=str(path.relative_to(folder))) for path in jpegs]
+            or [pytest.param(None, id="no-corpus")],
+        )
