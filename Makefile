@@ -16,7 +16,7 @@ RUN_ENV := BIRDAI_DEBUG=$${BIRDAI_DEBUG:-1}
 # Tests run with production-like settings (DEBUG off) but plain HTTP.
 TEST_ENV := BIRDAI_SECRET_KEY=tests-only-not-a-secret BIRDAI_HTTPS=0 YOLO_OFFLINE=1
 
-.PHONY: help install system-deps venv db db-stop migrate model run web worker test lint fmt typecheck check-migrations pytest lock clean
+.PHONY: help install system-deps venv db db-stop migrate model model-untrained run web worker test lint fmt typecheck check-migrations pytest lock clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
@@ -44,8 +44,12 @@ migrate: install db
 	$(RUN_ENV) $(PY) manage.py migrate --no-input
 
 model: venv ## fetch the YOLO-World weights if missing (needs internet)
-	@$(PY) -m classifier fetch-weights --if-missing || \
-		echo "warning: no model weights; classification will fail until 'make model' works (see docs/classifier.md)"
+	@test -f "$${BIRDAI_MODEL_WEIGHTS:-models/yolov8l-worldv2.pt}" || $(PY) -m classifier fetch-weights || \
+		echo "warning: no model weights, so the worker will not start; see docs/classifier.md (offline demo: make model-untrained)"
+
+model-untrained: venv ## offline demo model: real YOLO-World-L architecture, untrained (finds nothing)
+	$(PY) -m classifier make-untrained --arch yolov8l-worldv2.yaml --out models/yolov8l-worldv2-untrained.pt
+	@echo "now run: BIRDAI_MODEL_WEIGHTS=models/yolov8l-worldv2-untrained.pt BIRDAI_MODEL_SHA256=skip make run"
 
 run: migrate model ## start the web server and one worker on http://127.0.0.1:$(PORT)
 	$(RUN_ENV) $(PY) manage.py collectstatic --no-input -v0

@@ -40,7 +40,9 @@ def detect_command(args: argparse.Namespace) -> int:
 
     from .detector import load_detector
 
-    detector = load_detector(ModelConfig.from_env())
+    config = ModelConfig.from_env()
+    _ultralytics_logs_to_stderr()  # stdout carries nothing but the JSON lines
+    detector = load_detector(config)
     status = 0
     for path in args.images:
         try:
@@ -52,6 +54,17 @@ def detect_command(args: argparse.Namespace) -> int:
             continue
         print(json.dumps({"image": str(path), **asdict(run)}))
     return status
+
+
+def _ultralytics_logs_to_stderr() -> None:
+    import logging
+
+    from .loading import import_yolo_world
+
+    import_yolo_world()  # ultralytics sets up its log handler when imported
+    for handler in logging.getLogger("ultralytics").handlers:
+        if isinstance(handler, logging.StreamHandler):
+            handler.setStream(sys.stderr)
 
 
 def untrained_command(args: argparse.Namespace) -> int:

@@ -21,14 +21,16 @@ CLIP_HELP = (
 
 
 def import_yolo_world() -> "type[YOLOWorld]":
-    """Import ultralytics in offline mode.
+    """Import ultralytics offline and quiet.
 
-    Left alone, ultralytics checks for updates and pip-installs missing packages
-    at run time. A worker must not change itself, so both are turned off unless
-    the environment already says otherwise.
+    Left alone, ultralytics reaches for the internet, pip-installs missing
+    packages at run time and logs every step to stdout. A worker must not change
+    itself, and stdout belongs to the caller, so all three are off unless the
+    environment already says otherwise. (ultralytics reads these at import.)
     """
     os.environ.setdefault("YOLO_OFFLINE", "1")
     os.environ.setdefault("YOLO_AUTOINSTALL", "false")
+    os.environ.setdefault("YOLO_VERBOSE", "false")  # errors are still logged
     from ultralytics import YOLOWorld
 
     return YOLOWorld

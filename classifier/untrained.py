@@ -18,8 +18,8 @@ def build_untrained(arch: str, classes: Sequence[str], out: Path, seed: int = 0)
     """Save an untrained `arch` (e.g. "yolov8s-worldv2.yaml") detecting `classes` to `out`.
 
     Normally `set_classes` asks CLIP for one text embedding per class name. CLIP
-    is not available offline, and an untrained network could not use real
-    embeddings anyway, so random unit vectors stand in for them.
+    is not available offline, and an untrained network makes no use of real
+    embeddings anyway, so random unit vectors of the same shape stand in.
     """
     import torch
 

@@ -24,8 +24,9 @@ YOLOV8L_WORLDV2_URL = (
 # None, the default config does not verify the file (a warning is logged at load).
 # To pin it, on a machine with internet:
 #   1. python -m classifier fetch-weights        (prints the file's SHA-256)
-#   2. compare it with the "digest" GitHub lists for the asset:
+#   2. compare it with the "digest" GitHub lists for the asset, where it has one:
 #      curl -s https://api.github.com/repos/ultralytics/assets/releases/tags/v8.4.0
+#      (or with a second download made from another network)
 #   3. paste the 64 hex digits here, as a lowercase string.
 YOLOV8L_WORLDV2_SHA256: str | None = None
 
@@ -82,6 +83,7 @@ def fetch_weights(
                 f"Checksum mismatch for {url}: expected SHA-256 {expected}, got {actual}. "
                 "Nothing was saved."
             )
+        temp.chmod(0o644)  # mkstemp makes it private; other users (the worker) must read it
         temp.replace(dest)  # atomic on one filesystem: readers see old or new, never half
     finally:
         temp.unlink(missing_ok=True)  # still there only if something failed

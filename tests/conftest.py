@@ -18,6 +18,7 @@ from birdai.accounts.services import api_token_create
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 PASSWORD = "correct-horse-battery-staple"
+CLASSES = ("squirrel", "bird", "person", "dog", "cat")
 
 
 @pytest.fixture(autouse=True)
@@ -42,6 +43,19 @@ def isolated_storage(settings, tmp_path: Path) -> Path:
 def stored_files(data_dir: Path) -> list[Path]:
     """Every file under a test's storage folders."""
     return [path for path in data_dir.rglob("*") if path.is_file() and "readyz" not in path.parts]
+
+
+@pytest.fixture(scope="session")
+def untrained_weights(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A real YOLO-World (the small one) with untrained weights, built offline once.
+
+    It has the production code paths and compute cost, but has learnt nothing:
+    good for testing the pipeline and measuring speed, never for accuracy.
+    """
+    from classifier.untrained import build_untrained
+
+    out = tmp_path_factory.mktemp("weights") / "yolov8s-worldv2-untrained.pt"
+    return build_untrained("yolov8s-worldv2.yaml", CLASSES, out, seed=0)
 
 
 @pytest.fixture

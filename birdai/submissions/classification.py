@@ -39,9 +39,14 @@ def _claim(submission_id: uuid.UUID) -> Submission | None:
     return Submission.objects.get(pk=submission_id) if claimed else None
 
 
+def detector_load() -> classifier.Detector:
+    """The model, loaded once per worker process (the worker calls this at start)."""
+    return classifier.load_detector(classifier.ModelConfig.from_env())
+
+
 def _detect(submission: Submission) -> classifier.DetectionRun:
     image = Image.open(io.BytesIO(storage.served_image_open(submission.image.name or "")))
-    return classifier.load_detector(classifier.ModelConfig.from_env()).detect(image)
+    return detector_load().detect(image)
 
 
 @transaction.atomic

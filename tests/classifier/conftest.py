@@ -8,17 +8,8 @@ import pytest
 from PIL import Image
 
 from classifier import ModelConfig
-from classifier.untrained import build_untrained
 from classifier.weights import sha256_of
-
-CLASSES = ("squirrel", "bird", "person", "dog", "cat")
-
-
-
-@pytest.fixture(scope="session")
-def untrained_weights(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("weights") / "yolov8s-worldv2-untrained.pt"
-    return build_untrained("yolov8s-worldv2.yaml", CLASSES, out, seed=0)
+from tests.conftest import CLASSES
 
 
 @pytest.fixture(scope="session")

@@ -59,9 +59,7 @@ def test_exif_rotation_is_left_to_the_caller(
 
 
 @pytest.mark.parametrize("mode", ["L", "RGBA", "P"])
-def test_any_image_mode_works(
-    see_everything: ModelConfig, photo: Image.Image, mode: str
-) -> None:
+def test_any_image_mode_works(see_everything: ModelConfig, photo: Image.Image, mode: str) -> None:
     detections = load_detector(see_everything).detect(photo.convert(mode)).detections
     assert detections
 

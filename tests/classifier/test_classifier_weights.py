@@ -52,6 +52,7 @@ def test_fetch_downloads_and_verifies(server: str, tmp_path: Path) -> None:
     assert fetch_weights(dest, url=f"{server}/weights.pt", expected=expected) == dest
     assert dest.read_bytes() == CONTENT
     assert list(dest.parent.iterdir()) == [dest]  # no temporary file left behind
+    assert dest.stat().st_mode & 0o777 == 0o644  # readable by the worker's user too
 
 
 def test_fetch_with_wrong_checksum_keeps_nothing(server: str, tmp_path: Path) -> None:

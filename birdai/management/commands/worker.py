@@ -1,21 +1,33 @@
-"""`manage.py worker`: the task queue's db_worker plus the periodic jobs.
+"""`manage.py worker`: load the model, then run the task queue and the periodic jobs.
 
-Run it instead of db_worker so that work a dead worker left behind is
-picked up again (see submissions_requeue_stale).
+Run it instead of db_worker: it refuses to start without a working model (so
+queued photos wait instead of failing), and its periodic jobs pick up work a
+dead worker left behind (see submissions_requeue_stale).
 """
 
 from typing import Any
 
 from django.conf import settings
+from django.core.management.base import CommandError
 from django_tasks_db.management.commands import db_worker
 
+import classifier
 from birdai.periodic import periodic_jobs_start
+from birdai.submissions.classification import detector_load
 
 
 class Command(db_worker.Command):
-    help = "Run the bird.ai worker: queued tasks plus periodic jobs."
+    help = "Run the bird.ai worker: load the model, then run queued tasks and periodic jobs."
 
     def handle(self, *args: Any, **options: Any) -> None:
+        try:
+            detector = detector_load()
+        except classifier.ModelError as error:
+            raise CommandError(f"The worker cannot start: {error}") from error
+        self.stdout.write(
+            f"Model {detector.config.weights.name} ready on {detector.device}, "
+            f"looking for {', '.join(detector.classes)}."
+        )
         # The autoreloader would run the jobs twice (parent and child process).
         options["reload"] = False
         periodic_jobs_start(settings.PERIODIC_JOBS)

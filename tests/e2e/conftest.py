@@ -1,0 +1,77 @@
+"""End-to-end fixtures: a real worker process on the real database queue.
+
+The worker runs `manage.py worker` exactly as production does, against the test
+database, with an untrained YOLO-World (the real architecture, built offline).
+"""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+from classifier.weights import sha256_of
+from tests.conftest import CLASSES, REPO_ROOT
+
+
+def database_url_of_tests() -> str:
+    db = settings.DATABASES["default"]
+    password = f":{db['PASSWORD']}" if db.get("PASSWORD") else ""
+    return f"postgres://{db['USER']}{password}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
+
+
+WorkerFactory = Callable[..., subprocess.Popen[str]]
+
+
+@pytest.fixture
+def start_worker(
+    transactional_db, untrained_weights: Path, isolated_storage: Path, tmp_path: Path
+) -> Iterator[WorkerFactory]:
+    """Start `manage.py worker` processes; all are stopped when the test ends."""
+    started: list[subprocess.Popen[str]] = []
+
+    def start(**extra_env: str) -> subprocess.Popen[str]:
+        env = os.environ | {
+            "DATABASE_URL": database_url_of_tests(),
+            "BIRDAI_DATA_DIR": str(isolated_storage),
+            "BIRDAI_MODEL_WEIGHTS": str(untrained_weights),
+            "BIRDAI_MODEL_SHA256": sha256_of(untrained_weights),
+            "BIRDAI_MODEL_CLASSES": ",".join(CLASSES),
+            "BIRDAI_MODEL_DEVICE": "cpu",
+            "PYTHONUNBUFFERED": "1",
+        }
+        log = open(tmp_path / f"worker-{len(started)}.log", "w")  # noqa: SIM115
+        process = subprocess.Popen(
+            [sys.executable, "manage.py", "worker", "--no-startup-delay", "--interval", "0.2"],
+            cwd=REPO_ROOT,
+            env=env | extra_env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+        started.append(process)
+        return process
+
+    yield start
+    for process in started:
+        if process.poll() is None:
+            process.send_signal(signal.SIGTERM)
+    for process in started:
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+def wait_for(condition: Callable[[], object], *, timeout: float, what: str) -> object:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if result := condition():
+            return result
+        time.sleep(0.05)
+    raise AssertionError(f"timed out after {timeout} s waiting for {what}")
