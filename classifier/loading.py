@@ -31,8 +31,15 @@ def import_yolo_world() -> "type[YOLOWorld]":
     os.environ.setdefault("YOLO_OFFLINE", "1")
     os.environ.setdefault("YOLO_AUTOINSTALL", "false")
     os.environ.setdefault("YOLO_VERBOSE", "false")  # errors are still logged
+    from PIL import Image
+
+    # Importing ultralytics replaces PIL.Image.open for the whole process with a
+    # version that tries to pip-install a HEIF plugin on unknown files. Put the
+    # original back: the worker's own image checks must behave as everywhere else.
+    pillow_open = Image.open
     from ultralytics import YOLOWorld
 
+    Image.open = pillow_open
     return YOLOWorld
 
 

@@ -78,3 +78,13 @@ def test_other_classes_need_clip(untrained_config: ModelConfig) -> None:
 def test_cuda_without_a_gpu_is_a_model_error(untrained_config: ModelConfig) -> None:
     with pytest.raises(ModelError, match="no CUDA GPU"):
         load_detector(dataclasses.replace(untrained_config, device="cuda"))
+
+
+def test_loading_leaves_pillow_alone(untrained_weights):
+    from PIL import Image
+
+    from classifier.loading import import_yolo_world
+
+    before = Image.open
+    import_yolo_world()
+    assert Image.open is before

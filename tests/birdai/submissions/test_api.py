@@ -15,17 +15,18 @@ def bearer(token: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {token}"}
 
 
+def post_credentials(client: Client, path: str, username: str, password: str):
+    body = {"username": username, "password": password}
+    return client.post(f"{API}{path}", body, content_type="application/json")
+
+
 def post_photo(client: Client, token: str, data: bytes, name: str = "squirrel.jpg"):
     photo = SimpleUploadedFile(name, data)
     return client.post(f"{API}/submissions", {"image": photo}, headers=bearer(token))
 
 
 def test_sign_up_then_upload_with_the_token(client, make_photo):
-    signed_up = client.post(
-        f"{API}/accounts",
-        {"username": "carol", "password": PASSWORD},
-        content_type="application/json",
-    )
+    signed_up = post_credentials(client, "/accounts", "carol", PASSWORD)
     assert signed_up.status_code == 201
     created = post_photo(client, signed_up.json()["token"], make_photo(gps=(51.5, -0.12)))
     assert created.status_code == 201
@@ -38,24 +39,16 @@ def test_sign_up_then_upload_with_the_token(client, make_photo):
 
 
 def test_weak_password_is_refused_with_a_message(client):
-    response = client.post(
-        f"{API}/accounts", {"username": "dave", "password": "123"}, content_type="application/json"
-    )
+    response = post_credentials(client, "/accounts", "dave", "123")
     assert response.status_code == 400
     assert "too short" in response.json()["detail"]
 
 
 def test_token_from_username_and_password(client, alice):
-    good = client.post(
-        f"{API}/tokens",
-        {"username": "alice", "password": PASSWORD},
-        content_type="application/json",
-    )
+    good = post_credentials(client, "/tokens", "alice", PASSWORD)
     assert good.status_code == 201
     assert client.get(f"{API}/submissions", headers=bearer(good.json()["token"])).status_code == 200
-    wrong = client.post(
-        f"{API}/tokens", {"username": "alice", "password": "nope"}, content_type="application/json"
-    )
+    wrong = post_credentials(client, "/tokens", "alice", "nope")
     assert wrong.status_code == 401
 
 
