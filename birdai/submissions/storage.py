@@ -54,7 +54,7 @@ def served_image_open(name: str) -> bytes:
 
 
 def storages_writable() -> None:
-    """Write, read back and delete a probe in each storage; raise if any fails."""
+    """Write and delete a small probe file in each storage; raise if either fails."""
     for alias in ("default", "originals"):
         storage = storages[alias]
         name = storage.save(f"readyz/{uuid.uuid4()}.txt", ContentFile(b"ok"))
