@@ -16,7 +16,7 @@ RUN_ENV := BIRDAI_DEBUG=$${BIRDAI_DEBUG:-1}
 # Tests run with production-like settings (DEBUG off) but plain HTTP.
 TEST_ENV := BIRDAI_SECRET_KEY=tests-only-not-a-secret BIRDAI_HTTPS=0 YOLO_OFFLINE=1
 
-.PHONY: help install system-deps venv db db-stop migrate model model-untrained run web worker test lint fmt typecheck check-migrations pytest lock clean
+.PHONY: help install system-deps venv db db-stop migrate model model-untrained run web worker test lint fmt typecheck check-migrations pytest bench-classifier lock clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
@@ -76,6 +76,9 @@ check-migrations: venv db ## fail if a model change has no migration
 
 pytest: venv db ## the test suite (pass ARGS=... to pytest)
 	$(TEST_ENV) $(VENV)/bin/pytest $(ARGS)
+
+bench-classifier: venv ## stock ultralytics vs our ONNX path, YOLO-World-L (see docs/benchmarks.md)
+	$(PY) -m classifier bench --variants torch,onnx,onnx-b4,onnx-512,int8-dynamic,int8-static
 
 lock: venv ## rewrite requirements.lock from the virtualenv after a dependency change
 	(echo "# Exact versions of every package in the virtualenv, for reproducible installs."; \

@@ -1,7 +1,8 @@
 """Find squirrels, birds and friends in photos with YOLO-World.
 
-Importing this package is cheap: torch and ultralytics load only when a model
-does (in `load_detector`), so the web tier can use the result types freely.
+Importing this package is cheap: torch, ultralytics and onnxruntime load only
+when a model does (in `load_detector`), so the web tier can use the result
+types freely.
 
     from classifier import ModelConfig, load_detector
     run = load_detector(ModelConfig.from_env()).detect(pil_image)
@@ -10,13 +11,14 @@ does (in `load_detector`), so the web tier can use the result types freely.
 from .config import ModelConfig
 from .detection import Box, Detection, DetectionRun
 from .detector import Detector, detect, load_detector
-from .errors import ModelError
+from .errors import ImageError, ModelError
 
 __all__ = [
     "Box",
     "Detection",
     "DetectionRun",
     "Detector",
+    "ImageError",
     "ModelConfig",
     "ModelError",
     "detect",

@@ -1,4 +1,4 @@
-"""Command line: python -m classifier {fetch-weights,detect,make-untrained} ...
+"""Command line: python -m classifier {fetch-weights,build,detect,make-untrained,bench} ...
 
 Expected problems (no weights, bad settings, no network) print one line to
 stderr and exit with status 1; only real bugs show a traceback.
@@ -10,12 +10,15 @@ import sys
 from dataclasses import asdict
 from pathlib import Path
 
-from .config import DEFAULT_CLASSES, DEFAULT_WEIGHTS, ModelConfig, valid_classes
-from .errors import ModelError
+from .config import DEFAULT_CLASSES, DEFAULT_ONNX, DEFAULT_WEIGHTS, ModelConfig, valid_classes
+from .errors import ImageError, ModelError
 from .weights import YOLOV8L_WORLDV2_SHA256, YOLOV8L_WORLDV2_URL, fetch_weights, sha256_of
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["bench"]:  # it has options of its own, which argparse would not pass on
+        argv = ["bench", "--", *argv[1:]]
     args = _parser().parse_args(argv)
     try:
         return int(args.run(args))
@@ -35,20 +38,41 @@ def fetch_command(args: argparse.Namespace) -> int:
     return 0
 
 
+def build_command(args: argparse.Namespace) -> int:
+    from .build import build_onnx
+
+    classes = _classes(args.classes)
+    arch = args.arch if args.untrained else None
+    _ultralytics_logs_to_stderr()
+    manifest = build_onnx(args.weights, classes, args.out, args.imgsz, args.sha256 or None, arch)
+    print(f"Saved {args.out} and its manifest for {list(classes)}\nsha256 {manifest.onnx_sha256}")
+    if manifest.untrained:
+        print("Untrained weights: for tests and benchmarks only.", file=sys.stderr)
+    return 0
+
+
+def bench_command(args: argparse.Namespace) -> int:
+    from .bench import main as bench_main
+
+    rest = args.bench_args
+    return bench_main(rest[1:] if rest[:1] == ["--"] else rest)
+
+
 def detect_command(args: argparse.Namespace) -> int:
     from PIL import Image, UnidentifiedImageError
 
     from .detector import load_detector
 
     config = ModelConfig.from_env()
-    _ultralytics_logs_to_stderr()  # stdout carries nothing but the JSON lines
+    if config.backend == "torch":  # the onnx backend never imports ultralytics (nor torch)
+        _ultralytics_logs_to_stderr()  # stdout carries nothing but the JSON lines
     detector = load_detector(config)
     status = 0
     for path in args.images:
         try:
             with Image.open(path) as image:
                 run = detector.detect(image)
-        except (OSError, UnidentifiedImageError) as exc:  # one bad file should not stop the rest
+        except (OSError, UnidentifiedImageError, ImageError) as exc:  # one bad file: go on
             print(f"error: cannot read image {path}: {exc}", file=sys.stderr)
             status = 1
             continue
@@ -70,13 +94,20 @@ def _ultralytics_logs_to_stderr() -> None:
 def untrained_command(args: argparse.Namespace) -> int:
     from .untrained import build_untrained
 
+    classes = _classes(args.classes)
     try:
-        classes = valid_classes(tuple(c.strip() for c in args.classes.split(",") if c.strip()))
         out = build_untrained(args.arch, classes, args.out, seed=args.seed)
-    except (ValueError, FileNotFoundError) as exc:  # bad class list, unknown architecture
+    except FileNotFoundError as exc:  # unknown architecture
         raise ModelError(str(exc)) from exc
     print(f"Saved untrained {args.arch} for {list(classes)} to {out}\nsha256 {sha256_of(out)}")
     return 0
+
+
+def _classes(raw: str) -> tuple[str, ...]:
+    try:
+        return valid_classes(tuple(c.strip() for c in raw.split(",") if c.strip()))
+    except ValueError as exc:
+        raise ModelError(str(exc)) from exc
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -88,6 +119,20 @@ def _parser() -> argparse.ArgumentParser:
     fetch.add_argument("--url", default=YOLOV8L_WORLDV2_URL)
     fetch.add_argument("--sha256", default=YOLOV8L_WORLDV2_SHA256, help="expected checksum")
     fetch.set_defaults(run=fetch_command)
+
+    build = commands.add_parser("build", help="export the weights to ONNX, with a manifest")
+    build.add_argument("--weights", type=Path, default=DEFAULT_WEIGHTS, help="the .pt checkpoint")
+    build.add_argument("--sha256", default=YOLOV8L_WORLDV2_SHA256, help="its expected checksum")
+    build.add_argument("--classes", default=",".join(DEFAULT_CLASSES))
+    build.add_argument("--out", type=Path, default=DEFAULT_ONNX)
+    build.add_argument("--imgsz", type=int, default=640)
+    build.add_argument("--untrained", action="store_true", help="random weights, no download")
+    build.add_argument("--arch", default="yolov8l-worldv2.yaml", help="with --untrained")
+    build.set_defaults(run=build_command)
+
+    bench = commands.add_parser("bench", help="compare the backends' speed", add_help=False)
+    bench.add_argument("bench_args", nargs=argparse.REMAINDER)
+    bench.set_defaults(run=bench_command)
 
     detect = commands.add_parser("detect", help="print one JSON line per image")
     detect.add_argument("images", nargs="+", type=Path, metavar="IMAGE")

@@ -10,6 +10,7 @@ from .errors import ModelError
 from .weights import YOLOV8L_WORLDV2_SHA256
 
 DEFAULT_WEIGHTS = Path("models/yolov8l-worldv2.pt")
+DEFAULT_ONNX = Path("models/yolov8l-worldv2.onnx")  # what `python -m classifier build` writes
 DEFAULT_CLASSES = ("squirrel", "bird", "person", "dog", "cat")
 
 
@@ -26,6 +27,8 @@ class ModelConfig:
     device: str = "auto"  # "auto" picks "cuda" when a GPU is there, else "cpu"
     confidence: float = 0.25  # detections scoring below this are dropped
     imgsz: int = 640  # the long side the image is resized to before inference
+    backend: str = "torch"  # "torch": ultralytics on PyTorch; "onnx": ONNX Runtime, no torch
+    threads: int = 0  # CPU threads for inference; 0 lets the library choose (one per core)
 
     def __post_init__(self) -> None:
         # Accept a str path or a list of classes too, but store the exact types, so
@@ -38,19 +41,27 @@ class ModelConfig:
             valid_device(self.device)
             valid_confidence(self.confidence)
             valid_imgsz(self.imgsz)
+            valid_backend(self.backend)
+            valid_threads(self.threads)
+            _device_fits_backend(self.device, self.backend)
         except ValueError as exc:
             raise ModelError(f"Invalid model setting: {exc}") from None
 
     @classmethod
     def from_env(cls) -> "ModelConfig":
         """Read the BIRDAI_MODEL_* environment variables (see docs/classifier.md)."""
+        backend = _read("BIRDAI_MODEL_BACKEND", "torch", lambda s: valid_backend(s.lower()))
+        onnx = backend == "onnx"
         return cls(
-            weights=_read("BIRDAI_MODEL_WEIGHTS", DEFAULT_WEIGHTS, Path),
+            weights=_read("BIRDAI_MODEL_WEIGHTS", DEFAULT_ONNX if onnx else DEFAULT_WEIGHTS, Path),
             classes=_read("BIRDAI_MODEL_CLASSES", DEFAULT_CLASSES, _parse_classes),
-            sha256=_read_sha256("BIRDAI_MODEL_SHA256"),
+            # An .onnx file is checked against its manifest; the official checksum is the .pt's.
+            sha256=_read_sha256("BIRDAI_MODEL_SHA256", None if onnx else YOLOV8L_WORLDV2_SHA256),
             device=_read("BIRDAI_MODEL_DEVICE", "auto", lambda s: valid_device(s.lower())),
             confidence=_read("BIRDAI_MODEL_CONFIDENCE", 0.25, lambda s: valid_confidence(float(s))),
             imgsz=_read("BIRDAI_MODEL_IMGSZ", 640, lambda s: valid_imgsz(int(s))),
+            backend=backend,
+            threads=_read("BIRDAI_MODEL_THREADS", 0, lambda s: valid_threads(int(s))),
         )
 
 
@@ -65,11 +76,11 @@ def _read[T](name: str, default: T, parse: Callable[[str], T]) -> T:
         raise ModelError(f"{name}={raw!r} is invalid: {exc}") from None
 
 
-def _read_sha256(name: str) -> str | None:
-    """Unset means the official checksum; "" or "skip" turns the check off."""
+def _read_sha256(name: str, default: str | None) -> str | None:
+    """Unset means `default`; "" or "skip" turns the check off."""
     raw = os.environ.get(name)
     if raw is None:
-        return YOLOV8L_WORLDV2_SHA256
+        return default
     if raw.strip().lower() in ("", "skip"):
         return None
     return _read(name, None, lambda s: valid_sha256(s.lower()))
@@ -98,8 +109,11 @@ def valid_sha256(sha256: str | None) -> str | None:
 
 
 def valid_device(device: str) -> str:
-    if not re.fullmatch(r"auto|cpu|cuda(:\d+)?", device):
-        raise ValueError(f"device must be 'auto', 'cpu', 'cuda' or 'cuda:N', got {device!r}")
+    if not re.fullmatch(r"auto|cpu|(cuda|tensorrt)(:\d+)?", device):
+        raise ValueError(
+            f"device must be 'auto', 'cpu', 'cuda', 'cuda:N' or (ONNX only) 'tensorrt[:N]', "
+            f"got {device!r}"
+        )
     return device
 
 
@@ -114,3 +128,23 @@ def valid_imgsz(imgsz: int) -> int:
     if imgsz < 32 or imgsz % 32:
         raise ValueError(f"imgsz must be a positive multiple of 32, got {imgsz}")
     return imgsz
+
+
+def valid_backend(backend: str) -> str:
+    if backend not in ("torch", "onnx"):
+        raise ValueError(f"backend must be 'torch' or 'onnx', got {backend!r}")
+    return backend
+
+
+def valid_threads(threads: int) -> int:
+    if threads < 0:
+        raise ValueError(f"threads must be 0 (one per core) or more, got {threads}")
+    return threads
+
+
+def _device_fits_backend(device: str, backend: str) -> None:
+    # TensorRT is an ONNX Runtime execution provider; PyTorch cannot use it.
+    if device.startswith("tensorrt") and backend != "onnx":
+        raise ValueError(
+            f"device {device!r} (BIRDAI_MODEL_DEVICE) needs backend 'onnx' (BIRDAI_MODEL_BACKEND)"
+        )

@@ -1,62 +1,83 @@
-"""Running YOLO-World on one image at a time."""
+"""The Detector interface, and loading the backend a config asks for.
+
+Two backends do the same job: `torch` runs ultralytics on PyTorch (the
+reference), `onnx` runs an exported model on ONNX Runtime (faster, lighter, no
+torch). `BIRDAI_MODEL_BACKEND` picks one; callers only see a Detector.
+"""
 
 import functools
-import threading
-import time
+from abc import ABC, abstractmethod
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from .config import ModelConfig
-from .detection import Box, Detection, DetectionRun
-from .errors import ModelError
-from .loading import checkpoint_classes, open_model
+from .detection import Detection, DetectionRun
+from .pixels import rgb_pixels
 
-if TYPE_CHECKING:  # only for type hints: torch and ultralytics load lazily
+if TYPE_CHECKING:  # only for type hints: numpy and PIL load lazily
+    import numpy as np
     from PIL.Image import Image
-    from ultralytics import YOLOWorld
 
 
-class Detector:
+class Detector(ABC):
     """A loaded model on its device, ready to look at images."""
 
-    def __init__(self, model: "YOLOWorld", config: ModelConfig, device: str) -> None:
-        self.model = model
+    def __init__(self, config: ModelConfig, device: str, classes: tuple[str, ...]) -> None:
         self.config = config
-        self.device = device
-        self.classes = checkpoint_classes(model)
-        # The ultralytics predictor keeps per-call state, so one call at a time.
-        self._lock = threading.Lock()
+        self.device = device  # where inference actually runs, e.g. "cpu" or "cuda:0"
+        self.classes = classes  # the labels the model scores, in its own order
 
     def detect(self, image: "Image") -> DetectionRun:
-        """Find the configured classes in `image`."""
-        pixels = _bgr_pixels(image)
-        with self._lock:
-            start = time.perf_counter()
-            [result] = self.model.predict(  # one image in, one result out
-                pixels,
-                conf=self.config.confidence,
-                imgsz=self.config.imgsz,
+        """Find the configured classes in `image` (any PIL mode; converted to RGB)."""
+        [run] = self.detect_batch([image])
+        return run
+
+    def detect_batch(self, images: Sequence["Image"]) -> list[DetectionRun]:
+        """One run per image, in order, from a single pass through the network.
+
+        Raises classifier.ImageError for an image that cannot be used at all.
+        """
+        if not images:
+            return []
+        return self._detect_pixels([rgb_pixels(image) for image in images])
+
+    @abstractmethod
+    def _detect_pixels(self, pixels: list["np.ndarray"]) -> list[DetectionRun]:
+        """The backend's part: (height, width, 3) uint8 RGB arrays in, one run each out."""
+
+    @abstractmethod
+    def describe(self) -> dict[str, Any]:
+        """Which model, backend, device and settings: JSON-ready, for /readyz and logs."""
+
+    def _runs(self, found: list[list[Detection]], elapsed_ms: float) -> list[DetectionRun]:
+        """Wrap per-image detections; each image is charged an equal share of the batch time."""
+        share = elapsed_ms / max(len(found), 1)
+        return [
+            DetectionRun(
+                detections=detections,
+                inference_ms=share,
                 device=self.device,
-                verbose=False,
+                model_name=self.config.weights.stem,
+                classes=self.classes,
             )
-            elapsed_ms = (time.perf_counter() - start) * 1000
-        return DetectionRun(
-            detections=to_detections(result),
-            inference_ms=elapsed_ms,
-            device=self.device,
-            model_name=self.config.weights.stem,
-            classes=self.classes,
-        )
+            for detections in found
+        ]
 
 
 @functools.cache
 def load_detector(config: ModelConfig) -> Detector:
     """Load the model once per process per config; later calls return the same one."""
-    model = open_model(config)
-    device = resolve_device(config.device)
-    model.to(device)  # once, here: moving weights per request would cost more than inference
-    detector = Detector(model, config, device)
-    # The first predict call builds the predictor and fuses layers (seconds on a
-    # CPU). Doing it now keeps that cost out of the first user's request time.
+    detector: Detector
+    if config.backend == "onnx":
+        from .onnx_backend import load_onnx_detector
+
+        detector = load_onnx_detector(config)
+    else:
+        from .torch_backend import load_torch_detector
+
+        detector = load_torch_detector(config)
+    # The first call builds and plans everything (seconds on a CPU). Doing it now
+    # keeps that cost out of the first user's request time.
     detector.detect(_blank_image(config.imgsz))
     return detector
 
@@ -64,44 +85,6 @@ def load_detector(config: ModelConfig) -> Detector:
 def detect(image: "Image", config: ModelConfig | None = None) -> list[Detection]:
     """Find objects in `image` with the model `config` (default: from the environment)."""
     return load_detector(config or ModelConfig.from_env()).detect(image).detections
-
-
-def resolve_device(device: str) -> str:
-    """Turn "auto" into "cuda" or "cpu", and refuse a GPU that is not there."""
-    import torch
-
-    if device == "auto":
-        return "cuda" if torch.cuda.is_available() else "cpu"
-    if device.startswith("cuda") and not torch.cuda.is_available():
-        raise ModelError(f"Device {device!r} was asked for, but torch sees no CUDA GPU")
-    return device
-
-
-def to_detections(result: Any) -> list[Detection]:
-    """Turn one ultralytics `Results` into Detections.
-
-    `boxes.xyxy` is already scaled back from the resized network input to the
-    pixels of the original image, and clipped to its edges.
-    """
-    boxes = result.boxes
-    rows = zip(boxes.xyxy.tolist(), boxes.conf.tolist(), boxes.cls.tolist(), strict=True)
-    return [
-        Detection(label=result.names[int(cls)], confidence=float(conf), box=Box(*map(float, xyxy)))
-        for xyxy, conf, cls in rows
-    ]
-
-
-def _bgr_pixels(image: "Image") -> Any:
-    """The image as an OpenCV-style BGR array, which is what ultralytics works in.
-
-    Ultralytics would also take the PIL image, but it then applies the EXIF
-    rotation first, so the boxes would not match `image.size`. Passing the
-    pixels keeps boxes in the coordinates of the image as the caller has it.
-    """
-    import numpy as np
-
-    rgb = np.asarray(image.convert("RGB"))
-    return np.ascontiguousarray(rgb[:, :, ::-1])
 
 
 def _blank_image(size: int) -> "Image":

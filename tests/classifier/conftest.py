@@ -37,3 +37,63 @@ def photo() -> Image.Image:
     """A wide 800x450 picture of seeded noise, wider than the 640 network input."""
     pixels = np.random.default_rng(0).integers(0, 256, size=(450, 800, 3), dtype=np.uint8)
     return Image.fromarray(pixels, "RGB")
+
+
+def make_lively(weights: Path, out: Path) -> Path:
+    """A copy of untrained `weights` whose scores depend on the image.
+
+    Random initialisation shrinks the signal layer after layer, so an untrained
+    network scores every anchor almost alike (about 5e-5, ties to 1e-6). Among
+    ties, which boxes survive NMS is down to rounding, which differs between
+    torch and ONNX Runtime. Setting every BatchNorm's statistics from one
+    forward pass restores unit-variance activations: scores then spread from
+    0.01 to about 0.7, so two backends can be compared box for box.
+    """
+    import torch
+
+    from classifier.loading import import_yolo_world
+
+    model = import_yolo_world()(str(weights), verbose=False)
+    norms = [m for m in model.model.modules() if isinstance(m, torch.nn.BatchNorm2d)]
+    for norm in norms:
+        norm.reset_running_stats()
+        norm.momentum = None  # a plain average over the batches seen: here, one
+    model.model.train()
+    with torch.no_grad():
+        model.model(torch.rand(2, 3, 384, 640, generator=torch.Generator().manual_seed(0)))
+    model.model.eval()
+    for norm in norms:
+        norm.momentum = 0.03  # ultralytics' value, as a loaded checkpoint has it
+    model.save(out)
+    return out
+
+
+@pytest.fixture(scope="session")
+def lively_weights(untrained_weights: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("lively") / "yolov8s-worldv2-lively.pt"
+    return make_lively(untrained_weights, out)
+
+
+@pytest.fixture(scope="session")
+def lively_onnx(lively_weights: Path) -> Path:
+    """The lively model exported by `python -m classifier build`'s code, with its manifest.
+
+    Tests that change or break its files work on copies.
+    """
+    from classifier.build import build_onnx
+
+    out = lively_weights.with_suffix(".onnx")
+    build_onnx(lively_weights, CLASSES, out, sha256=sha256_of(lively_weights))
+    return out
+
+
+@pytest.fixture(scope="session")
+def onnx_config(lively_onnx: Path) -> ModelConfig:
+    """The lively model served by the onnx backend (its manifest checks the file)."""
+    return ModelConfig(weights=lively_onnx, backend="onnx", device="cpu", sha256=None)
+
+
+@pytest.fixture(scope="session")
+def lively_torch_config(lively_weights: Path) -> ModelConfig:
+    """The same model through ultralytics on torch: the reference."""
+    return ModelConfig(weights=lively_weights, sha256=sha256_of(lively_weights), device="cpu")

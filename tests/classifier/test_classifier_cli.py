@@ -24,7 +24,8 @@ def run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedPr
 
 def test_import_classifier_does_not_load_torch() -> None:
     # The web tier imports the result types; it must not pay for torch.
-    code = "import sys, classifier; print(sorted({'torch', 'ultralytics'} & set(sys.modules)))"
+    heavy = "{'torch', 'ultralytics', 'onnxruntime', 'cv2'}"
+    code = f"import sys, classifier; print(sorted({heavy} & set(sys.modules)))"
     result = run("-c", code)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "[]"

@@ -3,7 +3,7 @@ from pathlib import Path
 import pytest
 
 from classifier import ModelConfig, ModelError
-from classifier.config import DEFAULT_CLASSES, DEFAULT_WEIGHTS
+from classifier.config import DEFAULT_CLASSES, DEFAULT_ONNX, DEFAULT_WEIGHTS
 from classifier.weights import YOLOV8L_WORLDV2_SHA256
 
 VARIABLES = [
@@ -13,6 +13,8 @@ VARIABLES = [
     "BIRDAI_MODEL_DEVICE",
     "BIRDAI_MODEL_CONFIDENCE",
     "BIRDAI_MODEL_IMGSZ",
+    "BIRDAI_MODEL_BACKEND",
+    "BIRDAI_MODEL_THREADS",
 ]
 
 
@@ -29,6 +31,7 @@ def test_defaults_when_nothing_is_set() -> None:
     assert config.classes == DEFAULT_CLASSES == ("squirrel", "bird", "person", "dog", "cat")
     assert config.sha256 == YOLOV8L_WORLDV2_SHA256
     assert (config.device, config.confidence, config.imgsz) == ("auto", 0.25, 640)
+    assert (config.backend, config.threads) == ("torch", 0)
 
 
 def test_every_variable_is_read(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -38,6 +41,7 @@ def test_every_variable_is_read(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("BIRDAI_MODEL_DEVICE", "CUDA:1")
     monkeypatch.setenv("BIRDAI_MODEL_CONFIDENCE", "0.5")
     monkeypatch.setenv("BIRDAI_MODEL_IMGSZ", "1280")
+    monkeypatch.setenv("BIRDAI_MODEL_THREADS", "2")
     assert ModelConfig.from_env() == ModelConfig(
         weights=Path("/srv/model.pt"),
         sha256="ab" * 32,
@@ -45,7 +49,19 @@ def test_every_variable_is_read(monkeypatch: pytest.MonkeyPatch) -> None:
         device="cuda:1",
         confidence=0.5,
         imgsz=1280,
+        threads=2,
     )
+
+
+def test_onnx_backend_defaults(monkeypatch: pytest.MonkeyPatch) -> None:
+    # The ONNX file is checked against its manifest, not the .pt's official checksum.
+    monkeypatch.setenv("BIRDAI_MODEL_BACKEND", "ONNX")
+    config = ModelConfig.from_env()
+    assert config.backend == "onnx"
+    assert config.weights == DEFAULT_ONNX == Path("models/yolov8l-worldv2.onnx")
+    assert config.sha256 is None
+    monkeypatch.setenv("BIRDAI_MODEL_DEVICE", "tensorrt:1")
+    assert ModelConfig.from_env().device == "tensorrt:1"
 
 
 @pytest.mark.parametrize("value", ["", "skip", "SKIP"])
@@ -69,6 +85,10 @@ def test_sha256_check_can_be_turned_off(monkeypatch: pytest.MonkeyPatch, value: 
         ("BIRDAI_MODEL_IMGSZ", "640.0"),
         ("BIRDAI_MODEL_IMGSZ", "0"),
         ("BIRDAI_MODEL_IMGSZ", "650"),
+        ("BIRDAI_MODEL_BACKEND", "openvino"),
+        ("BIRDAI_MODEL_THREADS", "-1"),
+        ("BIRDAI_MODEL_THREADS", "two"),
+        ("BIRDAI_MODEL_DEVICE", "tensorrt"),  # with the default torch backend
     ],
 )
 def test_bad_values_name_the_variable(

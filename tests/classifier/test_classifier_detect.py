@@ -1,5 +1,6 @@
 """Running the real (untrained) network on generated images."""
 
+import dataclasses
 import io
 
 import pytest
@@ -76,3 +77,26 @@ def test_module_level_detect_reads_the_environment(
     detections = detect(photo)
     assert isinstance(detections, list)
     assert detect(photo, untrained_config) == detections
+
+
+def test_batch_of_images(lively_torch_config: ModelConfig, photo: Image.Image) -> None:
+    detector = load_detector(dataclasses.replace(lively_torch_config, confidence=0.01))
+    images = [photo, photo.transpose(Image.Transpose.ROTATE_90)]  # 800x450, then 450x800
+    runs = detector.detect_batch(images)
+    assert len(runs) == 2
+    for image, run in zip(images, runs, strict=True):
+        assert run.detections
+        for detection in run.detections:
+            assert_valid(detection, image, run.classes)
+    assert max(d.box.y2 for d in runs[1].detections) > 600  # the tall one's own pixels
+    assert detector.detect_batch([]) == []
+
+
+def test_describe(untrained_config: ModelConfig) -> None:
+    info = load_detector(untrained_config).describe()
+    assert info["backend"] == "torch"
+    assert info["model"] == "yolov8s-worldv2-untrained"
+    assert info["device"] == "cpu"
+    assert info["classes"] == list(untrained_config.classes)
+    assert info["threads"] >= 1
+    assert set(info["versions"]) == {"torch", "ultralytics"}

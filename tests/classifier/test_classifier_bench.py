@@ -1,0 +1,36 @@
+"""python -m classifier bench, on the small lively model, briefly."""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def test_bench_compares_backends_in_their_own_processes(
+    lively_weights: Path, lively_onnx: Path, tmp_path: Path
+) -> None:
+    command = [
+        sys.executable, "-m", "classifier", "bench",
+        "--weights", str(lively_weights), "--onnx", str(lively_onnx),
+        "--workdir", str(tmp_path), "--images", "2", "--rounds", "1",
+        "--variants", "torch,onnx,int8-dynamic",
+    ]  # fmt: skip
+    done = subprocess.run(command, cwd=REPO, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    assert any(line.startswith("speed-up, median torch / onnx:") for line in lines)
+    summary = json.loads(lines[-1])  # the last line is the machine-readable one
+    assert summary["cores"] >= 1
+    assert summary["speedup"] > 0
+    for name in ("torch", "onnx", "int8-dynamic"):
+        figures = summary[name]
+        assert 0 < figures["median_s"] <= figures["p95_s"]
+        assert figures["images_per_s"] > 0
+        assert figures["peak_rss_mb"] > 50
+    # Each backend ran in its own process: only the torch one paid for torch.
+    assert summary["torch"]["torch_loaded"] is True
+    assert summary["onnx"]["torch_loaded"] is False
+    assert summary["onnx"]["peak_rss_mb"] < summary["torch"]["peak_rss_mb"]
+    assert (tmp_path / f"{lively_onnx.stem}-int8-dynamic.json").is_file()
