@@ -6,7 +6,7 @@ alice owns things; bob must never see them.
 import io
 import json
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -38,6 +38,17 @@ def isolated_storage(settings, tmp_path: Path) -> Path:
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
     return tmp_path
+
+
+@pytest.fixture(autouse=True)
+def pillow_left_alone() -> Iterator[None]:
+    """Fail the test that lets ultralytics replace PIL.Image.open for the process.
+
+    A bare `import ultralytics` does that; import it through
+    classifier.loading.import_yolo_world, which puts Pillow's own back.
+    """
+    yield
+    assert Image.open.__module__ == "PIL.Image", "PIL.Image.open was replaced (by ultralytics?)"
 
 
 def stored_files(data_dir: Path) -> list[Path]:

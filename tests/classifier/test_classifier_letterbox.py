@@ -4,10 +4,19 @@ import numpy as np
 import pytest
 import torch
 import torchvision
-from ultralytics.data.augment import LetterBox
 
 from classifier.letterbox import Fit, fit, input_shape, to_original, to_tensor
+from classifier.loading import import_yolo_world
 from classifier.postprocess import nms, select
+
+
+def ultralytics_letterbox():  # type: ignore[no-untyped-def]
+    # Import ultralytics the way the classifier does: a bare import would
+    # replace PIL.Image.open for every later test in this process.
+    import_yolo_world()
+    from ultralytics.data.augment import LetterBox
+
+    return LetterBox
 
 
 @pytest.mark.parametrize(
@@ -19,7 +28,7 @@ def test_same_input_pixels_as_ultralytics(size: tuple[int, int]) -> None:
     tensor, [place] = to_tensor([rgb], 640)
     # Ultralytics' predictor: LetterBox on BGR (auto = minimum rectangle), then RGB, /255.
     bgr = np.ascontiguousarray(rgb[:, :, ::-1])
-    boxed = LetterBox(640, auto=True, stride=32)(image=bgr)[:, :, ::-1]
+    boxed = ultralytics_letterbox()(640, auto=True, stride=32)(image=bgr)[:, :, ::-1]
     expected = boxed.transpose(2, 0, 1)[None].astype(np.float32) / 255
     assert tensor.shape == expected.shape
     assert np.array_equal(tensor, expected)
