@@ -1,23 +1,20 @@
 """python -m classifier bench, on the small lively model, briefly."""
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[2]
+from tests.conftest import run_python
 
 
 def test_bench_compares_backends_in_their_own_processes(
     lively_weights: Path, lively_onnx: Path, tmp_path: Path
 ) -> None:
-    command = [
-        sys.executable, "-m", "classifier", "bench",
+    done = run_python(
+        "-m", "classifier", "bench",
         "--weights", str(lively_weights), "--onnx", str(lively_onnx),
         "--workdir", str(tmp_path), "--images", "2", "--rounds", "1",
         "--variants", "torch,onnx,int8-dynamic",
-    ]  # fmt: skip
-    done = subprocess.run(command, cwd=REPO, capture_output=True, text=True, timeout=300)
+    )  # fmt: skip
     assert done.returncode == 0, done.stderr
     lines = done.stdout.splitlines()
     assert any(line.startswith("speed-up, median torch / onnx:") for line in lines)

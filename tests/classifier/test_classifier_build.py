@@ -1,9 +1,6 @@
 """python -m classifier build, and serving its output without torch."""
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -12,19 +9,7 @@ from PIL import Image
 from classifier import ModelError
 from classifier.build import build_onnx
 from tests.conftest import CLASSES
-
-REPO = Path(__file__).resolve().parents[2]
-
-
-def run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, *args],
-        cwd=REPO,
-        env={**os.environ, **(env or {})},
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+from tests.conftest import run_python as run
 
 
 def test_build_untrained_then_serve_without_torch(tmp_path: Path, photo: Image.Image) -> None:

@@ -1,25 +1,11 @@
 """The command line and the import boundary, each in a fresh Python process."""
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 from PIL import Image
 
-REPO = Path(__file__).resolve().parents[2]
-
-
-def run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, *args],
-        cwd=REPO,
-        env={**os.environ, **(env or {})},
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+from tests.conftest import run_python as run
 
 
 def test_import_classifier_does_not_load_torch() -> None:
