@@ -43,13 +43,15 @@ db-stop: ## stop the project-local cluster
 migrate: install db
 	$(RUN_ENV) $(PY) manage.py migrate --no-input
 
-model: venv ## fetch the YOLO-World weights if missing (needs internet)
-	@test -f "$${BIRDAI_MODEL_WEIGHTS:-models/yolov8l-worldv2.pt}" || $(PY) -m classifier fetch-weights || \
-		echo "warning: no model weights, so the worker will not start; see docs/classifier.md (offline demo: make model-untrained)"
+model: venv ## build the served ONNX model if missing (downloads weights and CLIP: needs internet)
+	@test -f "$${BIRDAI_MODEL_WEIGHTS:-models/yolov8l-worldv2.onnx}" || { \
+		{ test -f models/yolov8l-worldv2.pt || $(PY) -m classifier fetch-weights; } && \
+		$(PY) -m classifier build; } || \
+		echo "warning: no model, so the worker will not start; see docs/classifier.md (offline demo: make model-untrained)"
 
 model-untrained: venv ## offline demo model: real YOLO-World-L architecture, untrained (finds nothing)
-	$(PY) -m classifier make-untrained --arch yolov8l-worldv2.yaml --out models/yolov8l-worldv2-untrained.pt
-	@echo "now run: BIRDAI_MODEL_WEIGHTS=models/yolov8l-worldv2-untrained.pt BIRDAI_MODEL_SHA256=skip make run"
+	$(PY) -m classifier build --untrained --arch yolov8l-worldv2.yaml --out models/yolov8l-worldv2-untrained.onnx
+	@echo "now run: BIRDAI_MODEL_WEIGHTS=models/yolov8l-worldv2-untrained.onnx make run"
 
 run: migrate model ## start the web server and one worker on http://127.0.0.1:$(PORT)
 	$(RUN_ENV) $(PY) manage.py collectstatic --no-input -v0

@@ -1,13 +1,20 @@
 """/healthz for "is the process up", /readyz for "can it do its job"."""
 
 from collections.abc import Callable
+from typing import Any
 
+from django.conf import settings
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.cache import never_cache
 from django_tasks_db.models import DBTaskResult
 
 from birdai.submissions.storage import storages_writable
+from birdai.workers.models import Worker, WorkerQuerySet
+
+
+class NotReady(Exception):
+    """A check failed for a reason worth showing as it is."""
 
 
 @never_cache
@@ -24,23 +31,62 @@ def _queue() -> None:
     DBTaskResult.objects.exists()
 
 
+def _recent_workers() -> WorkerQuerySet:
+    # Three missed heartbeats and a worker counts as gone.
+    return Worker.objects.reported_within(3 * settings.WORKER_HEARTBEAT)
+
+
+def _worker() -> None:
+    """Some worker has loaded its model and reported in lately."""
+    if _recent_workers().serving().exists():
+        return
+    if failed := _recent_workers().failed().latest_first().first():
+        raise NotReady(f"worker {failed.name} cannot start: {failed.error}")
+    raise NotReady(
+        f"no worker has reported in the last {3 * settings.WORKER_HEARTBEAT} s "
+        "(start one: python manage.py worker)"
+    )
+
+
 CHECKS: dict[str, Callable[[], None]] = {
     "database": _database,
     "storage": storages_writable,
     "queue": _queue,
+    "worker": _worker,
 }
 
 
 @never_cache
 def readyz(request: HttpRequest) -> JsonResponse:
     results = {name: _run(check) for name, check in CHECKS.items()}
-    ready = all(result == "ok" for result in results.values())
-    return JsonResponse({"ready": ready, "checks": results}, status=200 if ready else 503)
+    counted = [r for name, r in results.items() if name != "worker" or settings.READY_NEEDS_WORKER]
+    ready = all(result == "ok" for result in counted)
+    body = {
+        "ready": ready,
+        "checks": results,
+        "model": _model() if results["database"] == "ok" else None,
+    }
+    return JsonResponse(body, status=200 if ready else 503)
+
+
+def _model() -> dict[str, Any] | None:
+    """What the workers serve: the newest report, and how many workers serve it."""
+    serving = _recent_workers().serving()
+    newest = serving.latest_first().first()
+    if newest is None:
+        return None
+    shown = ("model", "backend", "device", "classes", "imgsz", "untrained")
+    return {key: newest.model[key] for key in shown if key in newest.model} | {
+        "batch_size": newest.batch_size,
+        "workers": serving.count(),
+    }
 
 
 def _run(check: Callable[[], None]) -> str:
     try:
         check()
+    except NotReady as reason:
+        return f"error: {reason}"[:500]
     except Exception as error:
         return f"error: {error.__class__.__name__}: {error}"[:300]
     return "ok"

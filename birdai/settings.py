@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "birdai",
     "birdai.accounts",
     "birdai.submissions",
+    "birdai.workers",
 ]
 
 MIDDLEWARE = [
@@ -134,8 +135,18 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 # package's own BIRDAI_MODEL_* variables (see docs/classifier.md).
 CLASSIFY_TIMEOUT = env_int("BIRDAI_CLASSIFY_TIMEOUT", 600)
 CLASSIFY_MAX_ATTEMPTS = env_int("BIRDAI_CLASSIFY_MAX_ATTEMPTS", 3)
+# Photos classified together in one pass; 0 = by device (8 on a GPU, 1 on a CPU).
+CLASSIFY_BATCH_SIZE = env_int("BIRDAI_CLASSIFY_BATCH_SIZE", 0)
+
+# Each worker reports its model every WORKER_HEARTBEAT seconds; /readyz counts a
+# worker as gone after three missed reports. READY_NEEDS_WORKER=0 lets a web
+# tier report ready without any worker (uploads then wait in the queue).
+WORKER_HEARTBEAT = env_int("BIRDAI_WORKER_HEARTBEAT", 10)
+READY_NEEDS_WORKER = env_bool("BIRDAI_READY_NEEDS_WORKER", True)
+
 # Jobs the worker runs on a timer beside the queue: (dotted path, seconds).
 PERIODIC_JOBS = [
+    ("birdai.workers.services.worker_heartbeat", WORKER_HEARTBEAT),
     ("birdai.submissions.services.submissions_requeue_stale", env_int("BIRDAI_SWEEP_INTERVAL", 60)),
 ]
 

@@ -9,8 +9,9 @@ from pathlib import Path
 from .errors import ModelError
 from .weights import YOLOV8L_WORLDV2_SHA256
 
-DEFAULT_WEIGHTS = Path("models/yolov8l-worldv2.pt")
+DEFAULT_WEIGHTS = Path("models/yolov8l-worldv2.pt")  # the official checkpoint (fetch-weights)
 DEFAULT_ONNX = Path("models/yolov8l-worldv2.onnx")  # what `python -m classifier build` writes
+BACKENDS = ("torch", "onnx")
 DEFAULT_CLASSES = ("squirrel", "bird", "person", "dog", "cat")
 
 
@@ -21,13 +22,15 @@ class ModelConfig:
     Frozen, so it is hashable and `load_detector` can cache one model per config.
     """
 
-    weights: Path = DEFAULT_WEIGHTS
+    weights: Path = DEFAULT_ONNX
     classes: tuple[str, ...] = DEFAULT_CLASSES
     sha256: str | None = YOLOV8L_WORLDV2_SHA256  # None: do not verify the file
     device: str = "auto"  # "auto" picks "cuda" when a GPU is there, else "cpu"
     confidence: float = 0.25  # detections scoring below this are dropped
     imgsz: int = 640  # the long side the image is resized to before inference
-    backend: str = "torch"  # "torch": ultralytics on PyTorch; "onnx": ONNX Runtime, no torch
+    # "onnx": ONNX Runtime, no torch (serving); "torch": ultralytics on PyTorch (can change
+    # classes at run time, with CLIP); "auto": "onnx" for an .onnx file, else "torch".
+    backend: str = "auto"
     threads: int = 0  # CPU threads for inference; 0 lets the library choose (one per core)
 
     def __post_init__(self) -> None:
@@ -35,6 +38,8 @@ class ModelConfig:
         # that two equal configs hash alike and share one cached model.
         object.__setattr__(self, "weights", Path(self.weights))
         object.__setattr__(self, "classes", tuple(self.classes))
+        if self.backend == "auto":
+            object.__setattr__(self, "backend", backend_for(self.weights))
         try:
             valid_classes(self.classes)
             valid_sha256(self.sha256)
@@ -50,10 +55,13 @@ class ModelConfig:
     @classmethod
     def from_env(cls) -> "ModelConfig":
         """Read the BIRDAI_MODEL_* environment variables (see docs/classifier.md)."""
-        backend = _read("BIRDAI_MODEL_BACKEND", "torch", lambda s: valid_backend(s.lower()))
+        backend = _read("BIRDAI_MODEL_BACKEND", "auto", lambda s: valid_backend(s.lower()))
+        weights = _read("BIRDAI_MODEL_WEIGHTS", None, Path)
+        if backend == "auto":
+            backend = backend_for(weights or DEFAULT_ONNX)
         onnx = backend == "onnx"
         return cls(
-            weights=_read("BIRDAI_MODEL_WEIGHTS", DEFAULT_ONNX if onnx else DEFAULT_WEIGHTS, Path),
+            weights=weights or (DEFAULT_ONNX if onnx else DEFAULT_WEIGHTS),
             classes=_read("BIRDAI_MODEL_CLASSES", DEFAULT_CLASSES, _parse_classes),
             # An .onnx file is checked against its manifest; the official checksum is the .pt's.
             sha256=_read_sha256("BIRDAI_MODEL_SHA256", None if onnx else YOLOV8L_WORLDV2_SHA256),
@@ -131,9 +139,14 @@ def valid_imgsz(imgsz: int) -> int:
 
 
 def valid_backend(backend: str) -> str:
-    if backend not in ("torch", "onnx"):
-        raise ValueError(f"backend must be 'torch' or 'onnx', got {backend!r}")
+    if backend not in ("auto", *BACKENDS):
+        raise ValueError(f"backend must be 'auto', 'torch' or 'onnx', got {backend!r}")
     return backend
+
+
+def backend_for(weights: Path) -> str:
+    """The backend that can read this file: ONNX Runtime for .onnx, ultralytics otherwise."""
+    return "onnx" if weights.suffix.lower() == ".onnx" else "torch"
 
 
 def valid_threads(threads: int) -> int:

@@ -85,6 +85,25 @@ def untrained_weights(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return build_untrained("yolov8s-worldv2.yaml", CLASSES, out, seed=0)
 
 
+@pytest.fixture(scope="session")
+def untrained_onnx(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The same small untrained YOLO-World, built to ONNX (with its manifest) the way
+    `python -m classifier build --untrained` does: what a worker serves by default."""
+    from classifier.build import build_onnx
+
+    out = tmp_path_factory.mktemp("onnx") / "yolov8s-worldv2-untrained.onnx"
+    build_onnx(None, CLASSES, out, untrained_arch="yolov8s-worldv2.yaml")
+    return out
+
+
+@pytest.fixture
+def worker_model(monkeypatch: pytest.MonkeyPatch, untrained_onnx: Path) -> None:
+    """The model settings of a worker, for tests that run worker code in this process."""
+    monkeypatch.setenv("BIRDAI_MODEL_WEIGHTS", str(untrained_onnx))
+    monkeypatch.setenv("BIRDAI_MODEL_CLASSES", ",".join(CLASSES))
+    monkeypatch.setenv("BIRDAI_MODEL_DEVICE", "cpu")
+
+
 @pytest.fixture
 def alice(db) -> User:
     return User.objects.create_user("alice", password=PASSWORD)

@@ -23,6 +23,13 @@ class SubmissionQuerySet(models.QuerySet["Submission"]):
     def newest_first(self) -> Self:
         return self.order_by("-created_at", "-id")
 
+    def oldest_first(self) -> Self:
+        """In the order they were queued: the first come is the first classified."""
+        return self.order_by("queued_at", "created_at", "id")
+
+    def pending(self) -> Self:
+        return self.filter(status=Submission.Status.PENDING)
+
     def stuck_processing(self, *, timeout: int) -> Self:
         """Processing for longer than ``timeout`` seconds: its worker has died."""
         cutoff = timezone.now() - timedelta(seconds=timeout)

@@ -25,13 +25,36 @@ def clean_environment(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def test_defaults_when_nothing_is_set() -> None:
+    # The worker serves the ONNX build by default: no torch in memory.
     config = ModelConfig.from_env()
-    assert config == ModelConfig()
-    assert config.weights == DEFAULT_WEIGHTS == Path("models/yolov8l-worldv2.pt")
+    assert config == ModelConfig(sha256=None)
+    assert config.weights == DEFAULT_ONNX == Path("models/yolov8l-worldv2.onnx")
     assert config.classes == DEFAULT_CLASSES == ("squirrel", "bird", "person", "dog", "cat")
-    assert config.sha256 == YOLOV8L_WORLDV2_SHA256
+    # The ONNX file is checked against its manifest, not the .pt's official checksum.
+    assert config.sha256 is None
     assert (config.device, config.confidence, config.imgsz) == ("auto", 0.25, 640)
-    assert (config.backend, config.threads) == ("torch", 0)
+    assert (config.backend, config.threads) == ("onnx", 0)
+
+
+@pytest.mark.parametrize(
+    ("weights", "backend"),
+    [("/srv/m.onnx", "onnx"), ("/srv/M.ONNX", "onnx"), ("/srv/m.pt", "torch"), ("m", "torch")],
+)
+def test_backend_follows_the_file_unless_set(
+    monkeypatch: pytest.MonkeyPatch, weights: str, backend: str
+) -> None:
+    monkeypatch.setenv("BIRDAI_MODEL_WEIGHTS", weights)
+    assert ModelConfig.from_env().backend == backend
+    assert ModelConfig(weights=Path(weights)).backend == backend
+    monkeypatch.setenv("BIRDAI_MODEL_BACKEND", "onnx")
+    assert ModelConfig.from_env().backend == "onnx"
+
+
+def test_torch_backend_defaults_to_the_official_checkpoint(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("BIRDAI_MODEL_BACKEND", "torch")
+    config = ModelConfig.from_env()
+    assert config.weights == DEFAULT_WEIGHTS == Path("models/yolov8l-worldv2.pt")
+    assert config.sha256 == YOLOV8L_WORLDV2_SHA256
 
 
 def test_every_variable_is_read(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -53,13 +76,8 @@ def test_every_variable_is_read(monkeypatch: pytest.MonkeyPatch) -> None:
     )
 
 
-def test_onnx_backend_defaults(monkeypatch: pytest.MonkeyPatch) -> None:
-    # The ONNX file is checked against its manifest, not the .pt's official checksum.
+def test_onnx_backend_takes_tensorrt(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("BIRDAI_MODEL_BACKEND", "ONNX")
-    config = ModelConfig.from_env()
-    assert config.backend == "onnx"
-    assert config.weights == DEFAULT_ONNX == Path("models/yolov8l-worldv2.onnx")
-    assert config.sha256 is None
     monkeypatch.setenv("BIRDAI_MODEL_DEVICE", "tensorrt:1")
     assert ModelConfig.from_env().device == "tensorrt:1"
 
@@ -88,7 +106,6 @@ def test_sha256_check_can_be_turned_off(monkeypatch: pytest.MonkeyPatch, value: 
         ("BIRDAI_MODEL_BACKEND", "openvino"),
         ("BIRDAI_MODEL_THREADS", "-1"),
         ("BIRDAI_MODEL_THREADS", "two"),
-        ("BIRDAI_MODEL_DEVICE", "tensorrt"),  # with the default torch backend
     ],
 )
 def test_bad_values_name_the_variable(
@@ -96,6 +113,13 @@ def test_bad_values_name_the_variable(
 ) -> None:
     monkeypatch.setenv(name, value)
     with pytest.raises(ModelError, match=name):
+        ModelConfig.from_env()
+
+
+def test_tensorrt_needs_the_onnx_backend(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("BIRDAI_MODEL_WEIGHTS", "m.pt")
+    monkeypatch.setenv("BIRDAI_MODEL_DEVICE", "tensorrt")
+    with pytest.raises(ModelError, match="BIRDAI_MODEL_BACKEND"):
         ModelConfig.from_env()
 
 

@@ -48,4 +48,4 @@ def test_cuda_without_a_gpu_is_a_model_error(onnx_config: ModelConfig) -> None:
 
 def test_tensorrt_needs_the_onnx_backend() -> None:
     with pytest.raises(ModelError, match="needs backend 'onnx'"):
-        ModelConfig(device="tensorrt")
+        ModelConfig(weights=Path("m.pt"), device="tensorrt")

@@ -30,21 +30,38 @@ WorkerFactory = Callable[..., subprocess.Popen[str]]
 
 @pytest.fixture
 def start_worker(
-    transactional_db, untrained_weights: Path, isolated_storage: Path, tmp_path: Path
+    transactional_db,
+    untrained_onnx: Path,
+    untrained_weights: Path,
+    isolated_storage: Path,
+    tmp_path: Path,
 ) -> Iterator[WorkerFactory]:
-    """Start `manage.py worker` processes; all are stopped when the test ends."""
-    started: list[subprocess.Popen[str]] = []
+    """Start `manage.py worker` processes; all are stopped when the test ends.
 
-    def start(**extra_env: str) -> subprocess.Popen[str]:
-        env = os.environ | {
-            "DATABASE_URL": database_url_of_tests(),
-            "BIRDAI_DATA_DIR": str(isolated_storage),
+    By default a worker serves the ONNX build, as in production;
+    ``start(backend="torch")`` serves the .pt checkpoint through ultralytics.
+    """
+    started: list[subprocess.Popen[str]] = []
+    models = {
+        "onnx": {"BIRDAI_MODEL_WEIGHTS": str(untrained_onnx), "BIRDAI_MODEL_SHA256": "skip"},
+        "torch": {
             "BIRDAI_MODEL_WEIGHTS": str(untrained_weights),
             "BIRDAI_MODEL_SHA256": sha256_of(untrained_weights),
-            "BIRDAI_MODEL_CLASSES": ",".join(CLASSES),
-            "BIRDAI_MODEL_DEVICE": "cpu",
-            "PYTHONUNBUFFERED": "1",
-        }
+        },
+    }
+
+    def start(backend: str = "onnx", **extra_env: str) -> subprocess.Popen[str]:
+        env = (
+            os.environ
+            | models[backend]
+            | {
+                "DATABASE_URL": database_url_of_tests(),
+                "BIRDAI_DATA_DIR": str(isolated_storage),
+                "BIRDAI_MODEL_CLASSES": ",".join(CLASSES),
+                "BIRDAI_MODEL_DEVICE": "cpu",
+                "PYTHONUNBUFFERED": "1",
+            }
+        )
         log = open(tmp_path / f"worker-{len(started)}.log", "w")  # noqa: SIM115
         process = subprocess.Popen(
             [sys.executable, "manage.py", "worker", "--no-startup-delay", "--interval", "0.2"],

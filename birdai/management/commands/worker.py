@@ -1,8 +1,9 @@
 """`manage.py worker`: load the model, then run the task queue and the periodic jobs.
 
 Run it instead of db_worker: it refuses to start without a working model (so
-queued photos wait instead of failing), and its periodic jobs pick up work a
-dead worker left behind (see submissions_requeue_stale).
+queued photos wait instead of failing, and /readyz says why), reports its model
+in the worker registry (birdai.workers) for /readyz, and its periodic jobs pick
+up work a dead worker left behind (see submissions_requeue_stale).
 """
 
 from typing import Any
@@ -14,6 +15,7 @@ from django_tasks_db.management.commands import db_worker
 import classifier
 from birdai.periodic import periodic_jobs_start
 from birdai.submissions.classification import detector_load
+from birdai.workers.services import worker_failed, worker_stopped
 
 
 class Command(db_worker.Command):
@@ -23,6 +25,7 @@ class Command(db_worker.Command):
         try:
             detector = detector_load()
         except classifier.ModelError as error:
+            worker_failed(error=str(error))
             raise CommandError(f"The worker cannot start: {error}") from error
         self.stdout.write(
             f"Model {detector.config.weights.name} ready on {detector.device}, "
@@ -30,5 +33,8 @@ class Command(db_worker.Command):
         )
         # The autoreloader would run the jobs twice (parent and child process).
         options["reload"] = False
-        periodic_jobs_start(settings.PERIODIC_JOBS)
-        super().handle(*args, **options)
+        periodic_jobs_start(settings.PERIODIC_JOBS)  # the first heartbeat goes out at once
+        try:
+            super().handle(*args, **options)
+        finally:
+            worker_stopped()
