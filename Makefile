@@ -80,7 +80,7 @@ pytest: venv db ## the test suite (pass ARGS=... to pytest)
 	$(TEST_ENV) $(VENV)/bin/pytest $(ARGS)
 
 bench-classifier: venv ## stock ultralytics vs our ONNX path, YOLO-World-L (see docs/benchmarks.md)
-	$(PY) -m classifier bench --variants torch,onnx,onnx-b4,onnx-512,int8-dynamic,int8-static
+	$(PY) -m classifier bench --variants torch,onnx,onnx-b4,onnx-512,int8-dynamic,int8-static,openvino,openvino-auto
 
 lock: venv ## rewrite requirements.lock from the virtualenv after a dependency change
 	(echo "# Exact versions of every package in the virtualenv, for reproducible installs."; \

@@ -70,6 +70,7 @@ def measure(job: dict[str, Any]) -> dict[str, Any]:
         "peak_rss_mb": _peak_rss_mb(),
         "load_s": round(load_s, 2),
         "torch_loaded": "torch" in sys.modules,
+        "precision": detector.describe().get("precision", "fp32"),  # torch: always fp32
         "describe": detector.describe(),
     }
 

@@ -14,10 +14,11 @@ from .weights import sha256_of
 @dataclass(frozen=True)
 class Variant:
     name: str
-    backend: str  # "torch" or "onnx"
+    backend: str  # "torch", "onnx" or "openvino"
     batch: int = 1  # images per detect_batch call
     int8: str = ""  # "dynamic" or "static": an 8-bit integer copy (see quantize.py)
     imgsz: int = 0  # another input size for the same .onnx file; 0: the manifest's
+    precision: str = "fp32"  # "auto": the runtime's choice (OpenVINO: bfloat16 with AMX)
 
 
 VARIANTS = {
@@ -29,6 +30,8 @@ VARIANTS = {
         Variant("onnx-512", "onnx", imgsz=512),  # fewer pixels: faster, less accurate
         Variant("int8-dynamic", "onnx", int8="dynamic"),
         Variant("int8-static", "onnx", int8="static"),
+        Variant("openvino", "openvino"),
+        Variant("openvino-auto", "openvino", precision="auto"),  # bfloat16 where there is AMX
     )
 }
 
@@ -56,6 +59,7 @@ def prepare(
             "sha256": None,  # the benchmark built or was handed these files itself
             "device": "cpu",
             "backend": variant.backend,
+            "precision": variant.precision,
             "threads": args.threads,
             "imgsz": read_manifest(model).imgsz,
         }

@@ -11,7 +11,8 @@ from .weights import YOLOV8L_WORLDV2_SHA256
 
 DEFAULT_WEIGHTS = Path("models/yolov8l-worldv2.pt")  # the official checkpoint (fetch-weights)
 DEFAULT_ONNX = Path("models/yolov8l-worldv2.onnx")  # what `python -m classifier build` writes
-BACKENDS = ("torch", "onnx")
+BACKENDS = ("torch", "onnx", "openvino")
+PRECISIONS = ("fp32", "auto")
 DEFAULT_CLASSES = ("squirrel", "bird", "person", "dog", "cat")
 
 
@@ -28,10 +29,15 @@ class ModelConfig:
     device: str = "auto"  # "auto" picks "cuda" when a GPU is there, else "cpu"
     confidence: float = 0.25  # detections scoring below this are dropped
     imgsz: int = 640  # the long side the image is resized to before inference
-    # "onnx": ONNX Runtime, no torch (serving); "torch": ultralytics on PyTorch (can change
-    # classes at run time, with CLIP); "auto": "onnx" for an .onnx file, else "torch".
+    # "onnx": ONNX Runtime, no torch (serving); "openvino": the same .onnx file on Intel's
+    # OpenVINO (CPU only); "torch": ultralytics on PyTorch (can change classes at run
+    # time, with CLIP); "auto": "onnx" for an .onnx file, else "torch".
     backend: str = "auto"
     threads: int = 0  # CPU threads for inference; 0 lets the library choose (one per core)
+    # "fp32": 32-bit floats, the reference numbers. "auto": the runtime's choice, which
+    # for OpenVINO on CPUs with AMX is bfloat16: several times faster, but scores move by
+    # a few hundredths (docs/benchmarks.md), so check it with your photos first.
+    precision: str = "fp32"
 
     def __post_init__(self) -> None:
         # Accept a str path or a list of classes too, but store the exact types, so
@@ -48,6 +54,7 @@ class ModelConfig:
             valid_imgsz(self.imgsz)
             valid_backend(self.backend)
             valid_threads(self.threads)
+            valid_precision(self.precision)
             _device_fits_backend(self.device, self.backend)
         except ValueError as exc:
             raise ModelError(f"Invalid model setting: {exc}") from None
@@ -59,7 +66,7 @@ class ModelConfig:
         weights = _read("BIRDAI_MODEL_WEIGHTS", None, Path)
         if backend == "auto":
             backend = backend_for(weights or DEFAULT_ONNX)
-        onnx = backend == "onnx"
+        onnx = backend != "torch"  # onnx and openvino both serve an exported .onnx
         return cls(
             weights=weights or (DEFAULT_ONNX if onnx else DEFAULT_WEIGHTS),
             classes=_read("BIRDAI_MODEL_CLASSES", DEFAULT_CLASSES, _parse_classes),
@@ -70,6 +77,7 @@ class ModelConfig:
             imgsz=_read("BIRDAI_MODEL_IMGSZ", 640, lambda s: valid_imgsz(int(s))),
             backend=backend,
             threads=_read("BIRDAI_MODEL_THREADS", 0, lambda s: valid_threads(int(s))),
+            precision=_read("BIRDAI_MODEL_PRECISION", "fp32", lambda s: valid_precision(s.lower())),
         )
 
 
@@ -140,8 +148,14 @@ def valid_imgsz(imgsz: int) -> int:
 
 def valid_backend(backend: str) -> str:
     if backend not in ("auto", *BACKENDS):
-        raise ValueError(f"backend must be 'auto', 'torch' or 'onnx', got {backend!r}")
+        raise ValueError(f"backend must be one of auto, {', '.join(BACKENDS)}; got {backend!r}")
     return backend
+
+
+def valid_precision(precision: str) -> str:
+    if precision not in PRECISIONS:
+        raise ValueError(f"precision must be 'fp32' or 'auto', got {precision!r}")
+    return precision
 
 
 def backend_for(weights: Path) -> str:
@@ -160,4 +174,10 @@ def _device_fits_backend(device: str, backend: str) -> None:
     if device.startswith("tensorrt") and backend != "onnx":
         raise ValueError(
             f"device {device!r} (BIRDAI_MODEL_DEVICE) needs backend 'onnx' (BIRDAI_MODEL_BACKEND)"
+        )
+    # Our OpenVINO backend serves Intel CPUs; NVIDIA GPUs go through ONNX Runtime.
+    if backend == "openvino" and device not in ("auto", "cpu"):
+        raise ValueError(
+            f"backend 'openvino' runs on the CPU only; for device {device!r} "
+            "(BIRDAI_MODEL_DEVICE) use backend 'onnx' (BIRDAI_MODEL_BACKEND)"
         )

@@ -1,8 +1,9 @@
 """The Detector interface, and loading the backend a config asks for.
 
-Two backends do the same job: `torch` runs ultralytics on PyTorch (the
+Three backends do the same job: `torch` runs ultralytics on PyTorch (the
 reference), `onnx` runs an exported model on ONNX Runtime (faster, lighter, no
-torch). `BIRDAI_MODEL_BACKEND` picks one; callers only see a Detector.
+torch), `openvino` runs that same file on Intel's OpenVINO (CPU only; bfloat16
+on CPUs with AMX). `BIRDAI_MODEL_BACKEND` picks one; callers only see a Detector.
 """
 
 import functools
@@ -72,6 +73,10 @@ def load_detector(config: ModelConfig) -> Detector:
         from .onnx_backend import load_onnx_detector
 
         detector = load_onnx_detector(config)
+    elif config.backend == "openvino":
+        from .openvino_backend import load_openvino_detector
+
+        detector = load_openvino_detector(config)
     else:
         from .torch_backend import load_torch_detector
 

@@ -34,7 +34,7 @@ def open_session(path: Path, config: ModelConfig) -> "onnxruntime.InferenceSessi
     if config.device not in ("auto", "cpu") and session.get_providers()[0] == CPU:
         # ORT falls back to the CPU with only a warning when CUDA libraries are missing.
         raise ModelError(f"Device {config.device!r} was asked for, but ONNX Runtime chose the CPU")
-    _return_freed_memory()
+    return_freed_memory()
     return session
 
 
@@ -93,7 +93,7 @@ def import_onnxruntime() -> Any:
     return onnxruntime
 
 
-def _return_freed_memory() -> None:
+def return_freed_memory() -> None:
     """Give the memory ONNX Runtime freed while loading back to the operating system.
 
     Optimising the graph briefly holds the weights twice (as read, and

@@ -1,8 +1,9 @@
 """Read where and when a photo was taken from its EXIF block.
 
-Only what the file itself records comes back: a missing, placeholder or nonsensical
-value becomes None, never a guess. Malformed EXIF never raises, because a photo with
-broken metadata is still a photo, just one without a place or a time.
+JPEG, PNG, WebP and HEIC/HEIF files are read. Only what the file itself records comes
+back: a missing, placeholder or nonsensical value becomes None, never a guess. Malformed
+EXIF never raises, because a photo with broken metadata is still a photo, just one
+without a place or a time.
 """
 
 import io
@@ -16,6 +17,7 @@ from fractions import Fraction
 from typing import Any, BinaryIO
 
 import exifread
+import pillow_heif
 from PIL import Image
 
 logger = logging.getLogger(__name__)
@@ -26,6 +28,10 @@ type Tags = dict[str, Any]
 # Deeper than the Mariana Trench or higher than weather balloons fly is a garbled value.
 LOWEST_ALTITUDE_M = -11_000.0
 HIGHEST_ALTITUDE_M = 50_000.0
+# A GPS error radius over 100 km is no fix at all; a phone without one writes no position.
+WORST_ACCURACY_M = 100_000.0
+# GPSHPositioningError (tag 0x1F, EXIF 2.31): exifread 3.5 has no name for it, so uses its number.
+ACCURACY_TAG = "GPS Tag 0x001F"
 
 # Each capture-time tag with the tag holding its UTC offset (EXIF 2.31), best first:
 # when the shutter fired, when the image was digitised, when the file was last written.
@@ -46,19 +52,21 @@ class PhotoMetadata:
     longitude: float | None  # WGS-84 degrees, east positive
     altitude_m: float | None  # metres above sea level, negative below it
     captured_at: datetime | None  # always timezone-aware
+    horizontal_accuracy_m: float | None = None  # GPS error radius in metres, if the file says
 
 
 def read_metadata(data: bytes | BinaryIO) -> PhotoMetadata:
-    """Read position, altitude and capture time from a JPEG, PNG or WebP.
+    """Read position, altitude, accuracy and capture time from a JPEG, PNG, WebP or HEIC.
 
     A stream is read from its start and left at an arbitrary position.
     """
     tags = _read_tags(io.BytesIO(data) if isinstance(data, bytes) else data)
     position = _safely(_position, tags)
     latitude, longitude = position or (None, None)
-    # Without a fix the altitude is most likely the same default as the missing position.
+    # Without a fix, altitude and accuracy are most likely defaults like the missing position.
     altitude = _safely(_altitude, tags) if position else None
-    return PhotoMetadata(latitude, longitude, altitude, _safely(_captured_at, tags))
+    accuracy = _safely(_accuracy, tags) if position else None
+    return PhotoMetadata(latitude, longitude, altitude, _safely(_captured_at, tags), accuracy)
 
 
 def _read_tags(stream: BinaryIO) -> Tags:
@@ -71,20 +79,27 @@ def _read_tags(stream: BinaryIO) -> Tags:
 
 
 def _exif_source(stream: BinaryIO) -> BinaryIO:
-    """The stream for exifread: the file itself, or for WebP just its TIFF block.
+    """The stream for exifread: the file itself, or for WebP and HEIF just its TIFF block.
 
-    exifread 3.5 expects a WebP EXIF chunk to start with "Exif\\0\\0", but the WebP spec,
-    libwebp and Pillow write the bare TIFF block, which exifread then misreads. So Pillow
-    finds the chunk (without decoding any pixels) and exifread gets the block either way.
+    exifread 3.5 misreads both containers. It expects a WebP EXIF chunk to start with
+    "Exif\\0\\0", but the WebP spec, libwebp and Pillow write the bare TIFF block; and its
+    HEIF reader stops at an `assert` on files libheif writes (a check that `python -O`
+    would even skip). So Pillow or pillow-heif finds the block, without decoding any
+    pixels, and exifread parses the TIFF block the same way for every format.
     """
     stream.seek(0)
     header = stream.read(12)
     stream.seek(0)
-    if header[:4] != b"RIFF" or header[8:12] != b"WEBP":
+    exif: bytes | None
+    if header[:4] == b"RIFF" and header[8:12] == b"WEBP":
+        with Image.open(stream) as image:
+            exif = image.info.get("exif")
+    elif pillow_heif.is_supported(stream):
+        # pillow-heif's own reader, so this works without Pillow's HEIF opener registered.
+        exif = pillow_heif.open_heif(stream).info.get("exif")
+    else:
         return stream
-    with Image.open(stream) as image:
-        exif: bytes = image.info.get("exif", b"")
-    return io.BytesIO(exif.removeprefix(b"Exif\x00\x00"))
+    return io.BytesIO((exif or b"").removeprefix(b"Exif\x00\x00"))
 
 
 def _safely[T](read: Callable[[Tags], T | None], tags: Tags) -> T | None:
@@ -136,6 +151,15 @@ def _altitude(tags: Tags) -> float | None:
         return None
     altitude = -numbers[0] if ref == [1.0] else numbers[0]
     return altitude if LOWEST_ALTITUDE_M <= altitude <= HIGHEST_ALTITUDE_M else None
+
+
+def _accuracy(tags: Tags) -> float | None:
+    """The horizontal error radius in metres, or None if absent, negative or absurd."""
+    numbers = _numbers(tags, ACCURACY_TAG)
+    if numbers is None or len(numbers) != 1:
+        return None
+    # No receiver is exact to 0 m, so a 0 is a placeholder, not a measurement.
+    return numbers[0] if 0 < numbers[0] <= WORST_ACCURACY_M else None
 
 
 def _captured_at(tags: Tags) -> datetime | None:

@@ -11,10 +11,13 @@ import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
+import pillow_heif
 import pytest
 from django.contrib.auth.models import User
 from django.test import Client
 from PIL import Image
+from PIL.ExifTags import Base
+from PIL.PngImagePlugin import PngInfo
 
 from birdai.accounts.services import api_token_create
 
@@ -154,21 +157,79 @@ def gps_exif(lat: float, lon: float) -> Image.Exif:
     return exif
 
 
+def gps_xmp(lat: float, lon: float) -> bytes:
+    """An XMP packet with a GPS position, as photo editors write it beside the EXIF."""
+    return (
+        '<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF '
+        'xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"><rdf:Description '
+        f'xmlns:exif="http://ns.adobe.com/exif/1.0/" exif:GPSLatitude="{lat}" '
+        f'exif:GPSLongitude="{lon}"/></rdf:RDF></x:xmpmeta>'
+    ).encode()
+
+
+def save_photo(image: Image.Image, format: str, exif: bytes = b"", xmp: bytes = b"") -> bytes:
+    """`image` as a `format` file ("HEIF" for HEIC) carrying these EXIF and XMP blocks.
+
+    Pass EXIF as bytes: Pillow's PNG writer skips an Exif object with no top-level
+    entries (the GPS and Exif sub-IFDs do not count) and would write no eXIf chunk.
+    """
+    buffer = io.BytesIO()
+    if format == "HEIF":
+        # pillow-heif's own writer, so no test depends on the app registering its opener.
+        pillow_heif.from_pillow(image).save(buffer, exif=exif or None, xmp=xmp or None)
+    elif format == "PNG":
+        # Pillow's PNG writer has no xmp option; XMP lives in an iTXt chunk of this name.
+        chunks = PngInfo()
+        if xmp:
+            chunks.add_itxt("XML:com.adobe.xmp", xmp.decode())
+        image.save(buffer, format, exif=exif, pnginfo=chunks)
+    else:
+        image.save(buffer, format, exif=exif, xmp=xmp)
+    return buffer.getvalue()
+
+
 PhotoFactory = Callable[..., bytes]
 
 
 @pytest.fixture
 def make_photo() -> PhotoFactory:
-    """Build a photo in code: ``make_photo(format="JPEG", size=(640, 480), gps=(lat, lon))``."""
+    """Build a photo in code: ``make_photo(format="JPEG", size=(640, 480), gps=(lat, lon))``.
 
-    def make(format: str = "JPEG", size: tuple[int, int] = (640, 480), gps=None) -> bytes:
-        image = Image.new("RGB", size, (90, 140, 60))
-        buffer = io.BytesIO()
-        options = {"exif": gps_exif(*gps)} if gps else {}
-        image.save(buffer, format=format, **options)
-        return buffer.getvalue()
+    With `gps` it carries the position twice, in EXIF and XMP; `orientation` sets the
+    EXIF Orientation (6: stored sideways, turn 90° clockwise to show, as phones do).
+    """
+
+    def make(
+        format: str = "JPEG", size: tuple[int, int] = (640, 480), gps=None, orientation=None
+    ) -> bytes:
+        exif = gps_exif(*gps) if gps else Image.Exif()
+        if orientation:
+            exif[Base.Orientation] = orientation
+        return save_photo(
+            Image.new("RGB", size, (90, 140, 60)),
+            format,
+            exif=exif.tobytes() if gps or orientation else b"",
+            xmp=gps_xmp(*gps) if gps else b"",
+        )
 
     return make
+
+
+def metadata_segments(jpeg: bytes) -> list[str]:
+    """The segments of a JPEG's header that can carry metadata: APP1-APP15 and COM.
+
+    APP1 holds EXIF and XMP, APP13 IPTC, COM free text; a served copy has none of them
+    (APP0 is the JFIF header, the rest are tables and the frame). Walking the header
+    checks the bytes themselves, not just what Pillow chooses to parse.
+    """
+    assert jpeg[:2] == b"\xff\xd8", "not a JPEG"
+    found, at = [], 2
+    while jpeg[at + 1] != 0xDA:  # the header ends at the start of the scan (SOS)
+        marker = jpeg[at + 1]
+        if 0xE1 <= marker <= 0xEF or marker == 0xFE:
+            found.append("COM" if marker == 0xFE else f"APP{marker - 0xE0}")
+        at += 2 + int.from_bytes(jpeg[at + 2 : at + 4], "big")
+    return found
 
 
 def exif_samples_dir() -> Path:

@@ -10,14 +10,22 @@ from dataclasses import dataclass
 from pathlib import PurePath
 from typing import Protocol
 
+import pillow_heif
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+# Pillow cannot read HEIC, the iPhone's default format; pillow-heif plugs it into
+# Image.open for the whole process. Registered here, in the one module that opens
+# uploads, so every caller of these checks gets the same formats.
+pillow_heif.register_heif_opener()
+
 EXTENSIONS_BY_FORMAT = {
-    "JPEG": {".jpg", ".jpeg"},
-    "PNG": {".png"},
-    "WEBP": {".webp"},
+    "JPEG": (".jpg", ".jpeg"),
+    "PNG": (".png",),
+    "WEBP": (".webp",),
+    "HEIF": (".heic", ".heif"),  # pillow-heif names HEIC (HEVC in a HEIF box) "HEIF" too
 }
-ACCEPTED = "JPEG, PNG or WebP"
+EXTENSIONS = tuple(name for names in EXTENSIONS_BY_FORMAT.values() for name in names)
+ACCEPTED = "JPEG, PNG, WebP or HEIC"
 THUMBNAIL_SIZE = (480, 480)
 SERVED_QUALITY = 90
 
@@ -74,10 +82,10 @@ def prepare_upload(data: bytes, filename: str, *, max_pixels: int) -> PreparedIm
 
 def _check_name(filename: str) -> str:
     extension = PurePath(filename).suffix.lower()
-    if not any(extension in names for names in EXTENSIONS_BY_FORMAT.values()):
+    if extension not in EXTENSIONS:
         raise ImageRejected(
             f"Only {ACCEPTED} photos are accepted; {filename!r} does not end in "
-            ".jpg, .jpeg, .png or .webp.",
+            f"{', '.join(EXTENSIONS[:-1])} or {EXTENSIONS[-1]}.",
             status=415,
         )
     return extension
@@ -96,8 +104,8 @@ def _decode(data: bytes, extension: str, max_pixels: int) -> Image.Image:
     _check_format(image, extension)
     _check_pixels(image, max_pixels)
     try:
-        image.load()
-    except (OSError, SyntaxError, ValueError, Image.DecompressionBombError):
+        image.load()  # pillow-heif raises EOFError or RuntimeError for some damaged HEICs
+    except (OSError, SyntaxError, ValueError, EOFError, RuntimeError, Image.DecompressionBombError):
         raise ImageRejected("The image data is damaged or incomplete.") from None
     return image
 
@@ -123,6 +131,8 @@ def _check_pixels(image: Image.Image, max_pixels: int) -> None:
 
 
 def _upright_rgb(image: Image.Image) -> Image.Image:
+    # A HEIC is already upright here: libheif applies its irot/imir boxes while decoding,
+    # and pillow-heif then sets the EXIF Orientation to 1, so this turns it no further.
     try:
         upright = ImageOps.exif_transpose(image)
     except Exception:

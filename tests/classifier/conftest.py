@@ -94,6 +94,12 @@ def onnx_config(lively_onnx: Path) -> ModelConfig:
 
 
 @pytest.fixture(scope="session")
+def openvino_config(onnx_config: ModelConfig) -> ModelConfig:
+    """The same exported file on OpenVINO, in float32: comparable with the reference."""
+    return dataclasses.replace(onnx_config, backend="openvino", precision="fp32")
+
+
+@pytest.fixture(scope="session")
 def lively_torch_config(lively_weights: Path) -> ModelConfig:
     """The same model through ultralytics on torch: the reference."""
     return ModelConfig(weights=lively_weights, sha256=sha256_of(lively_weights), device="cpu")

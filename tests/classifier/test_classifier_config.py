@@ -15,6 +15,7 @@ VARIABLES = [
     "BIRDAI_MODEL_IMGSZ",
     "BIRDAI_MODEL_BACKEND",
     "BIRDAI_MODEL_THREADS",
+    "BIRDAI_MODEL_PRECISION",
 ]
 
 
@@ -103,7 +104,8 @@ def test_sha256_check_can_be_turned_off(monkeypatch: pytest.MonkeyPatch, value: 
         ("BIRDAI_MODEL_IMGSZ", "640.0"),
         ("BIRDAI_MODEL_IMGSZ", "0"),
         ("BIRDAI_MODEL_IMGSZ", "650"),
-        ("BIRDAI_MODEL_BACKEND", "openvino"),
+        ("BIRDAI_MODEL_BACKEND", "tflite"),
+        ("BIRDAI_MODEL_PRECISION", "int4"),
         ("BIRDAI_MODEL_THREADS", "-1"),
         ("BIRDAI_MODEL_THREADS", "two"),
     ],
@@ -113,6 +115,19 @@ def test_bad_values_name_the_variable(
 ) -> None:
     monkeypatch.setenv(name, value)
     with pytest.raises(ModelError, match=name):
+        ModelConfig.from_env()
+
+
+def test_openvino_serves_the_onnx_build_in_fp32_unless_asked(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("BIRDAI_MODEL_BACKEND", "openvino")
+    config = ModelConfig.from_env()
+    assert (config.weights, config.sha256, config.precision) == (DEFAULT_ONNX, None, "fp32")
+    monkeypatch.setenv("BIRDAI_MODEL_PRECISION", "AUTO")
+    assert ModelConfig.from_env().precision == "auto"
+    monkeypatch.setenv("BIRDAI_MODEL_DEVICE", "cuda")
+    with pytest.raises(ModelError, match="CPU only"):
         ModelConfig.from_env()
 
 

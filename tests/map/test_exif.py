@@ -1,6 +1,5 @@
 """map.exif.read_metadata against real camera files and against EXIF built in code."""
 
-import io
 import random
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
@@ -12,6 +11,7 @@ from PIL.ExifTags import GPS, IFD, Base
 from PIL.TiffImagePlugin import IFDRational
 
 from map.exif import PhotoMetadata, read_metadata
+from tests.conftest import save_photo
 
 NOTHING = PhotoMetadata(latitude=None, longitude=None, altitude_m=None, captured_at=None)
 
@@ -26,16 +26,16 @@ RIO_LATITUDE = -(22 + 54 / 60 + 30 / 3600)
 RIO_LONGITUDE = -(43 + 11 / 60 + 47 / 3600)
 
 
-def photo(fmt: str = "JPEG", gps: dict[int, Any] | None = None, **exif: str) -> bytes:
+def photo(
+    fmt: str = "JPEG", gps: dict[int, Any] | None = None, orientation: int = 0, **exif: str
+) -> bytes:
     """A tiny image in `fmt` with these GPS entries and Exif-IFD entries (by tag name)."""
     tags = Image.Exif()
+    if orientation:
+        tags[Base.Orientation] = orientation
     tags.get_ifd(IFD.GPSInfo).update(gps or {})
     tags.get_ifd(IFD.Exif).update({Base[name]: value for name, value in exif.items()})
-    buffer = io.BytesIO()
-    # Bytes, not the Exif object: Pillow's PNG writer skips an Exif with no top-level
-    # entries (the sub-IFDs do not count towards its length) and would write no eXIf.
-    Image.new("RGB", (8, 8), "olive").save(buffer, fmt, exif=tags.tobytes())
-    return buffer.getvalue()
+    return save_photo(Image.new("RGB", (8, 8), "olive"), fmt, exif=tags.tobytes())
 
 
 def with_exif_header(webp: bytes) -> bytes:
@@ -174,7 +174,7 @@ def test_digitized_time_stands_in_for_a_placeholder_original() -> None:
     assert read_metadata(data).captured_at == datetime(2024, 5, 1, 7, 30, tzinfo=UTC)
 
 
-@pytest.mark.parametrize("fmt", ["PNG", "WEBP"])
+@pytest.mark.parametrize("fmt", ["PNG", "WEBP", "HEIF"])
 def test_other_formats(fmt: str) -> None:
     metadata = read_metadata(photo(fmt, gps=RIO, DateTimeOriginal="2024:05:01 07:30:00"))
     assert metadata.latitude == pytest.approx(RIO_LATITUDE)
@@ -187,11 +187,89 @@ def test_webp_with_exif_header() -> None:
     assert read_metadata(data).latitude == pytest.approx(RIO_LATITUDE)
 
 
-@pytest.mark.parametrize("fmt", ["JPEG", "PNG", "WEBP"])
+@pytest.mark.parametrize("fmt", ["JPEG", "PNG", "WEBP", "HEIF"])
 def test_no_exif_at_all(fmt: str) -> None:
-    buffer = io.BytesIO()
-    Image.new("RGB", (8, 8)).save(buffer, fmt)
-    assert read_metadata(buffer.getvalue()) == NOTHING
+    assert read_metadata(save_photo(Image.new("RGB", (8, 8)), fmt)) == NOTHING
+
+
+# --- HEIC, the iPhone's format ---
+
+
+def test_heic_as_a_phone_writes_it() -> None:
+    # Position, altitude, accuracy and a zoned time, with the picture stored sideways:
+    # the orientation changes how it is shown, never where or when it was taken.
+    gps = RIO | {GPS.GPSAltitude: IFDRational(25, 2), GPS.GPSHPositioningError: IFDRational(47, 10)}
+    time = {"DateTimeOriginal": "2024:05:01 07:30:00", "OffsetTimeOriginal": "-03:00"}
+    metadata = read_metadata(photo("HEIF", gps=gps, orientation=6, **time))
+    assert metadata.latitude == pytest.approx(RIO_LATITUDE, abs=1e-9)
+    assert metadata.longitude == pytest.approx(RIO_LONGITUDE, abs=1e-9)
+    assert (metadata.altitude_m, metadata.horizontal_accuracy_m) == (12.5, 4.7)
+    assert metadata.captured_at == datetime(2024, 5, 1, 10, 30, tzinfo=UTC)
+
+
+def test_cut_heic_never_raises() -> None:
+    data = photo("HEIF", gps=RIO, DateTimeOriginal="2024:05:01 07:30:00")
+    for cut in range(0, len(data), 23):
+        assert isinstance(read_metadata(data[:cut]), PhotoMetadata)
+
+
+# --- Horizontal accuracy (GPSHPositioningError) ---
+
+# Pillow writes this tag only as an unsigned RATIONAL. To test what other writers put
+# there, accuracy_photo patches Pillow's bytes (big-endian TIFF): the tag's entry (tag,
+# type, count) and the value it points to, 12347/100.
+ACCURACY_ENTRY = bytes.fromhex("001f 0005 00000001")
+ACCURACY_VALUE = bytes.fromhex("0000303b 00000064")
+
+
+def accuracy_photo(entry: bytes = ACCURACY_ENTRY, value: bytes = ACCURACY_VALUE) -> bytes:
+    data = photo(gps=RIO | {GPS.GPSHPositioningError: IFDRational(12347, 100)})
+    assert data.count(ACCURACY_ENTRY) == data.count(ACCURACY_VALUE) == 1
+    return data.replace(ACCURACY_ENTRY, entry).replace(ACCURACY_VALUE, value)
+
+
+def test_accuracy_in_metres() -> None:
+    assert read_metadata(accuracy_photo()).horizontal_accuracy_m == 123.47
+
+
+def test_missing_accuracy_gives_none() -> None:
+    assert read_metadata(photo(gps=RIO)).horizontal_accuracy_m is None
+
+
+def test_accuracy_without_a_position_gives_none() -> None:
+    data = photo(gps={GPS.GPSHPositioningError: IFDRational(5)})
+    assert read_metadata(data).horizontal_accuracy_m is None
+
+
+def test_negative_accuracy_gives_none() -> None:
+    signed = accuracy_photo(bytes.fromhex("001f 000a 00000001"), bytes.fromhex("ffffcfc5 00000064"))
+    assert read_metadata(signed).horizontal_accuracy_m is None
+
+
+def test_text_accuracy_gives_none() -> None:
+    text = accuracy_photo(bytes.fromhex("001f 0002 00000008"), b"5 metres")
+    metadata = read_metadata(text)
+    assert (metadata.latitude, metadata.horizontal_accuracy_m) == (
+        pytest.approx(RIO_LATITUDE),
+        None,
+    )
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        pytest.param(IFDRational(0, 0), id="nan-0/0"),
+        pytest.param(IFDRational(7, 0), id="zero-denominator"),
+        pytest.param(IFDRational(0), id="zero"),
+        pytest.param(IFDRational(100_001), id="over-100-km"),
+    ],
+)
+def test_unusable_accuracy_gives_none(value: IFDRational) -> None:
+    metadata = read_metadata(photo(gps=RIO | {GPS.GPSHPositioningError: value}))
+    assert (metadata.latitude, metadata.horizontal_accuracy_m) == (
+        pytest.approx(RIO_LATITUDE),
+        None,
+    )
 
 
 def test_exifread_crash_is_caught() -> None:

@@ -8,7 +8,8 @@ from django.core.files.base import ContentFile
 from birdai.submissions import services
 from birdai.submissions.images import ImageRejected
 from birdai.submissions.models import Submission
-from tests.conftest import stored_files
+from birdai.submissions.storage import served_image_open
+from tests.conftest import metadata_segments, stored_files
 
 pytestmark = pytest.mark.django_db
 
@@ -32,6 +33,9 @@ def test_corpus_photo_is_stored_with_its_position_or_refused_cleanly(
         assert submission.location.y == pytest.approx(position["lat"], abs=1e-5)
         assert submission.location.x == pytest.approx(position["lon"], abs=1e-5)
     assert len(stored_files(isolated_storage)) == 3
+    # Whatever EXIF, XMP or maker notes the camera wrote, none reaches the served copies.
+    for served in (submission.image, submission.thumbnail):
+        assert metadata_segments(served_image_open(served.name)) == []
 
 
 def test_orientation_variants_are_served_upright(alice, exif_samples):

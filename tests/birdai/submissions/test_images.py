@@ -6,6 +6,8 @@ import pytest
 from PIL import Image
 
 from birdai.submissions.images import ImageRejected, prepare_upload, read_upload
+from map.exif import read_metadata
+from tests.conftest import metadata_segments, save_photo
 
 MAX_PIXELS = 50_000_000
 
@@ -34,7 +36,7 @@ def test_upload_over_the_size_cap_is_refused_before_reading():
 def test_text_file_is_not_an_image():
     refused = rejection(b"hello, I am not a photo", "photo.jpg")
     assert refused.status == 415
-    assert "not a JPEG, PNG or WebP image" in refused.message
+    assert "not a JPEG, PNG, WebP or HEIC image" in refused.message
 
 
 @pytest.mark.parametrize("name", ["photo.gif", "photo", "photo.jpg.exe"])
@@ -42,9 +44,17 @@ def test_unaccepted_extension(make_photo, name):
     assert "does not end in" in rejection(make_photo(), name).message
 
 
-def test_extension_must_match_the_content(make_photo):
-    refused = rejection(make_photo(format="PNG"), "photo.jpg")
-    assert refused.message == "The file is a PNG image but its name ends in .jpg."
+@pytest.mark.parametrize(
+    ("format", "name", "message"),
+    [
+        ("PNG", "photo.jpg", "The file is a PNG image but its name ends in .jpg."),
+        ("HEIF", "photo.jpg", "The file is a HEIF image but its name ends in .jpg."),
+        ("JPEG", "photo.heic", "The file is a JPEG image but its name ends in .heic."),
+    ],
+)
+def test_extension_must_match_the_content(make_photo, format, name, message):
+    refused = rejection(make_photo(format=format), name)
+    assert (refused.status, refused.message) == (415, message)
 
 
 def test_other_image_formats_are_refused():
@@ -53,9 +63,12 @@ def test_other_image_formats_are_refused():
     assert "GIF image" in rejection(buffer.getvalue(), "photo.gif.jpg").message
 
 
-def test_truncated_jpeg_is_refused(make_photo):
-    data = make_photo(size=(800, 600))
-    assert "damaged or incomplete" in rejection(data[: len(data) // 2]).message
+@pytest.mark.parametrize(("format", "name"), [("JPEG", "photo.jpg"), ("HEIF", "photo.heic")])
+def test_truncated_photo_is_refused(format, name):
+    # Noise, so the HEVC data is large and the cut lands in the pixels, not the header.
+    noise = Image.effect_noise((800, 600), 64).convert("RGB")
+    data = save_photo(noise, format)
+    assert "damaged or incomplete" in rejection(data[: len(data) // 2], name).message
 
 
 def test_too_many_pixels_is_refused_before_decoding(make_photo):
@@ -72,26 +85,43 @@ def test_decompression_bomb_is_refused():
 
 
 @pytest.mark.parametrize(
-    ("format", "name"), [("JPEG", "a.JPG"), ("PNG", "a.png"), ("WEBP", "a.webp")]
+    ("format", "name"),
+    [
+        ("JPEG", "a.JPG"),
+        ("PNG", "a.png"),
+        ("WEBP", "a.webp"),
+        ("HEIF", "a.heic"),
+        ("HEIF", "a.HEIF"),
+    ],
 )
-def test_accepted_formats_give_an_exif_free_jpeg(make_photo, format, name):
-    prepared = prepare(make_photo(format=format, gps=(43.5, 11.9)), name)
+def test_accepted_formats_give_a_metadata_free_jpeg(make_photo, format, name):
+    original = make_photo(format=format, gps=(43.5, 11.9))
+    assert read_metadata(original).latitude == pytest.approx(43.5)  # there is GPS to leak
+    prepared = prepare(original, name)
     served = Image.open(io.BytesIO(prepared.served))
-    assert served.format == "JPEG"
-    assert not served.getexif()
-    assert "xmp" not in served.info and "exif" not in served.info
+    assert served.format == "JPEG" and served.mode == "RGB"
     assert (prepared.width, prepared.height) == served.size == (640, 480)
-    thumb = Image.open(io.BytesIO(prepared.thumbnail))
-    assert max(thumb.size) <= 480 and not thumb.getexif()
+    assert max(Image.open(io.BytesIO(prepared.thumbnail)).size) <= 480
+    # No EXIF, no XMP, no block of any kind that could hold a position (see also test_corpus).
+    assert metadata_segments(prepared.served) == metadata_segments(prepared.thumbnail) == []
 
 
-def test_orientation_is_applied_to_the_served_copy():
+@pytest.mark.parametrize(("format", "name"), [("JPEG", "photo.jpg"), ("HEIF", "photo.heic")])
+def test_orientation_is_applied_once(format, name):
+    # Stored sideways, red on the left, with EXIF Orientation 6 (turn 90° clockwise to
+    # show). pillow-heif writes that as the HEIF irot box too, as an iPhone does.
+    sideways = Image.new("RGB", (400, 200), "blue")
+    sideways.paste("red", (0, 0, 200, 200))
     exif = Image.Exif()
-    exif[0x0112] = 6  # rotate 90° clockwise to display
-    buffer = io.BytesIO()
-    Image.new("RGB", (400, 200)).save(buffer, format="JPEG", exif=exif)
-    prepared = prepare(buffer.getvalue())
-    assert (prepared.width, prepared.height) == (200, 400)
+    exif[0x0112] = 6
+    prepared = prepare(save_photo(sideways, format, exif=exif.tobytes()), name)
+    served = Image.open(io.BytesIO(prepared.served))
+    # Turned once, clockwise: portrait, red on top. Twice or never would be landscape.
+    assert served.size == (200, 400)
+    red, _, blue = served.getpixel((100, 50))
+    assert red > 200 and blue < 60
+    red, _, blue = served.getpixel((100, 350))
+    assert red < 60 and blue > 200
 
 
 def test_transparent_png_is_flattened_on_white():
