@@ -70,7 +70,8 @@ def measure(job: dict[str, Any]) -> dict[str, Any]:
         "peak_rss_mb": _peak_rss_mb(),
         "load_s": round(load_s, 2),
         "torch_loaded": "torch" in sys.modules,
-        "precision": detector.describe().get("precision", "fp32"),  # torch: always fp32
+        # What the numbers are computed in: int8 copies say so; torch is always fp32.
+        "precision": "int8" if job["int8"] else detector.describe().get("precision", "fp32"),
         "describe": detector.describe(),
     }
 
@@ -131,6 +132,7 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--images", type=int, default=8, help="distinct images per round")
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--threads", type=int, default=0, help="0: one per core")
+    parser.add_argument("--device", default="cpu", help="cpu, cuda[:N] or tensorrt[:N]")
     parser.add_argument("--variants", default="torch,onnx", help=f"of {','.join(VARIANTS)}")
     parser.add_argument("--child", help=argparse.SUPPRESS)
     return parser

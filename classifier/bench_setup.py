@@ -27,6 +27,8 @@ VARIANTS = {
         Variant("torch", "torch"),  # stock ultralytics predict: the baseline
         Variant("onnx", "onnx"),
         Variant("onnx-b4", "onnx", batch=4),
+        Variant("onnx-b8", "onnx", batch=8),  # batches pay off on a GPU, not on a CPU
+        Variant("onnx-b32", "onnx", batch=32),
         Variant("onnx-512", "onnx", imgsz=512),  # fewer pixels: faster, less accurate
         Variant("int8-dynamic", "onnx", int8="dynamic"),
         Variant("int8-static", "onnx", int8="static"),
@@ -57,7 +59,7 @@ def prepare(
             "weights": str(model),
             "classes": list(classes),
             "sha256": None,  # the benchmark built or was handed these files itself
-            "device": "cpu",
+            "device": args.device,
             "backend": variant.backend,
             "precision": variant.precision,
             "threads": args.threads,
@@ -68,6 +70,7 @@ def prepare(
             "images": images,
             "rounds": args.rounds,
             "batch": variant.batch,
+            "int8": variant.int8,
         }
     return jobs
 

@@ -13,7 +13,7 @@ def test_bench_compares_backends_in_their_own_processes(
         "-m", "classifier", "bench",
         "--weights", str(lively_weights), "--onnx", str(lively_onnx),
         "--workdir", str(tmp_path), "--images", "2", "--rounds", "1",
-        "--variants", "torch,onnx,int8-dynamic",
+        "--variants", "torch,onnx,int8-dynamic,openvino",
     )  # fmt: skip
     assert done.returncode == 0, done.stderr
     lines = done.stdout.splitlines()
@@ -21,7 +21,7 @@ def test_bench_compares_backends_in_their_own_processes(
     summary = json.loads(lines[-1])  # the last line is the machine-readable one
     assert summary["cores"] >= 1
     assert summary["speedup"] > 0
-    for name in ("torch", "onnx", "int8-dynamic"):
+    for name in ("torch", "onnx", "int8-dynamic", "openvino"):
         figures = summary[name]
         assert 0 < figures["median_s"] <= figures["p95_s"]
         assert figures["images_per_s"] > 0
@@ -29,5 +29,8 @@ def test_bench_compares_backends_in_their_own_processes(
     # Each backend ran in its own process: only the torch one paid for torch.
     assert summary["torch"]["torch_loaded"] is True
     assert summary["onnx"]["torch_loaded"] is False
+    assert summary["openvino"]["torch_loaded"] is False
+    precisions = [summary[name]["precision"] for name in ("torch", "onnx", "int8-dynamic")]
+    assert precisions == ["fp32", "fp32", "int8"]
     assert summary["onnx"]["peak_rss_mb"] < summary["torch"]["peak_rss_mb"]
     assert (tmp_path / f"{lively_onnx.stem}-int8-dynamic.json").is_file()
