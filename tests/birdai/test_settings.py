@@ -1,6 +1,7 @@
 """Production settings, checked the way a deployment starts: a fresh process."""
 
 import os
+import re
 import secrets
 import subprocess
 import sys
@@ -57,3 +58,19 @@ def test_secret_key_can_come_from_a_file(tmp_path):
         BIRDAI_SECRET_KEY_FILE=str(key_file),
     )
     assert result.returncode == 0, result.stderr
+
+
+def test_every_variable_the_code_reads_is_in_env_example():
+    # .env.example is the one list of settings a deployment can change.
+    pattern = re.compile(r"\"(BIRDAI_[A-Z0-9_]+)\"")
+    read = {
+        name
+        for folder in ("birdai", "classifier", "map", "gossip")
+        for path in (REPO_ROOT / folder).rglob("*.py")
+        for name in pattern.findall(path.read_text())
+    }
+    listed = set(
+        re.findall(r"^#? ?(BIRDAI_[A-Z0-9_]+)=", (REPO_ROOT / ".env.example").read_text(), re.M)
+    )
+    assert read, "the pattern found no variables at all"
+    assert read - listed == set()
