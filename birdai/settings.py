@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "birdai.accounts",
     "birdai.submissions",
     "birdai.workers",
+    "map",
 ]
 
 MIDDLEWARE = [
@@ -148,9 +149,22 @@ READY_NEEDS_WORKER = env_bool("BIRDAI_READY_NEEDS_WORKER", True)
 PERIODIC_JOBS = [
     ("birdai.workers.services.worker_heartbeat", WORKER_HEARTBEAT),
     ("birdai.submissions.services.submissions_requeue_stale", env_int("BIRDAI_SWEEP_INTERVAL", 60)),
+    # The map's cluster totals follow every publish; this recount catches what bypasses
+    # the services (deleting a user deletes their sightings by cascade).
+    ("map.services.cluster_cells_rebuild", env_int("BIRDAI_CLUSTER_RECOUNT_INTERVAL", 86400)),
 ]
 
 API_PAGE_SIZE = 20
+
+# The map page's background: any XYZ tile server ({z}/{x}/{y}). The sightings are
+# drawn whether or not the tiles load, so an offline classroom still gets a map.
+# The attribution is HTML that Leaflet shows under the map; a tile server's terms
+# usually require it (OpenStreetMap's do).
+MAP_TILE_URL = env_str("BIRDAI_MAP_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
+MAP_TILE_ATTRIBUTION = env_str(
+    "BIRDAI_MAP_TILE_ATTRIBUTION",
+    '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors',
+)
 
 # HTTPS: on by default in production; a plain-HTTP course stage sets BIRDAI_HTTPS=0.
 HTTPS = env_bool("BIRDAI_HTTPS", not DEBUG)

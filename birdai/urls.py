@@ -11,6 +11,7 @@ urlpatterns = [
     path("readyz", health.readyz, name="readyz"),
     path("accounts/", include("birdai.accounts.urls")),
     path("submissions/", include("birdai.submissions.urls")),
+    path("map/", include("map.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

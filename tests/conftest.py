@@ -22,6 +22,8 @@ from PIL.PngImagePlugin import PngInfo
 from birdai.accounts.services import api_token_create
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
+# Fixtures that live in their own module: `located` (sightings on the map).
+pytest_plugins = ["tests.sightings"]
 PASSWORD = "correct-horse-battery-staple"
 CLASSES = ("squirrel", "bird", "person", "dog", "cat")
 
@@ -105,6 +107,16 @@ def worker_model(monkeypatch: pytest.MonkeyPatch, untrained_onnx: Path) -> None:
     monkeypatch.setenv("BIRDAI_MODEL_WEIGHTS", str(untrained_onnx))
     monkeypatch.setenv("BIRDAI_MODEL_CLASSES", ",".join(CLASSES))
     monkeypatch.setenv("BIRDAI_MODEL_DEVICE", "cpu")
+
+
+@pytest.fixture
+def worker_model_sees_everything(worker_model: None, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The worker's model with a threshold so low that the untrained network finds things.
+
+    Its head scores every box about 5e-5, so at 1e-5 detections (meaningless ones)
+    come out: enough for tests of what happens to a photo the model labelled.
+    """
+    monkeypatch.setenv("BIRDAI_MODEL_CONFIDENCE", "0.00001")
 
 
 @pytest.fixture

@@ -20,6 +20,7 @@ from PIL import Image
 import classifier
 from birdai.submissions import storage
 from birdai.submissions.models import Detection, Submission
+from map.services import sighting_publish
 
 logger = logging.getLogger(__name__)
 # Eight photos of up to 640 px fit easily in the memory of any GPU the course uses.
@@ -118,6 +119,7 @@ def _finish(
         }
     if current.update(**fields) and run is not None:
         Detection.objects.bulk_create(_detections(submission, run))
+        sighting_publish(submission=submission)  # on the public map, unless private
 
 
 def _detections(submission: Submission, run: classifier.DetectionRun) -> list[Detection]:

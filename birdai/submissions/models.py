@@ -30,6 +30,10 @@ class SubmissionQuerySet(models.QuerySet["Submission"]):
     def pending(self) -> Self:
         return self.filter(status=Submission.Status.PENDING)
 
+    def on_map(self) -> Self:
+        """Classified and with a position: on its owner's map, whatever its geoprivacy."""
+        return self.filter(status=Submission.Status.DONE, location__isnull=False)
+
     def stuck_processing(self, *, timeout: int) -> Self:
         """Processing for longer than ``timeout`` seconds: its worker has died."""
         cutoff = timezone.now() - timedelta(seconds=timeout)
@@ -50,6 +54,13 @@ class Submission(models.Model):
         DONE = "done"
         FAILED = "failed"
 
+    class Geoprivacy(models.TextChoices):
+        """Who sees where the photo was taken; the owner always sees the true position."""
+
+        OPEN = "open", "Open: others see the exact position"
+        OBSCURED = "obscured", "Obscured: others see a random point in the same 0.2° square"
+        PRIVATE = "private", "Private: only you see it; never shared"
+
     # UUIDs, not counters: ids appear in URLs and must not be guessable.
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     owner = models.ForeignKey(
@@ -65,6 +76,10 @@ class Submission(models.Model):
 
     location = models.PointField(srid=4326, null=True, blank=True)
     altitude_m = models.FloatField(null=True, blank=True)
+    location_accuracy_m = models.FloatField(null=True, blank=True)  # GPS error radius
+    geoprivacy = models.CharField(
+        max_length=16, choices=Geoprivacy.choices, default=Geoprivacy.OBSCURED
+    )
     captured_at = models.DateTimeField(null=True, blank=True)
 
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING)

@@ -4,6 +4,7 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
+from django.core.exceptions import ObjectDoesNotExist
 from ninja import Schema
 
 from birdai.submissions.models import Submission
@@ -30,6 +31,15 @@ class Location(Schema):
     lat: float
     lon: float
     altitude_m: float | None
+    accuracy_m: float | None  # the GPS error radius, if the photo says
+
+
+class PublicLocation(Schema):
+    """Where everyone else sees the sighting on the map."""
+
+    lat: float
+    lon: float
+    precision_m: float | None  # the true position is within this distance; None: unknown
 
 
 class ModelRun(Schema):
@@ -51,6 +61,8 @@ class SubmissionOut(Schema):
     page_url: str
     captured_at: datetime | None
     location: Location | None
+    geoprivacy: Submission.Geoprivacy
+    public_location: PublicLocation | None  # None: not on the public map (yet, or private)
     attempts: int
     error: str
     model: ModelRun | None
@@ -73,7 +85,21 @@ class SubmissionOut(Schema):
         if submission.location is None:
             return None
         point = submission.location
-        return Location(lat=point.y, lon=point.x, altitude_m=submission.altitude_m)
+        return Location(
+            lat=point.y,
+            lon=point.x,
+            altitude_m=submission.altitude_m,
+            accuracy_m=submission.location_accuracy_m,
+        )
+
+    @staticmethod
+    def resolve_public_location(submission: Submission) -> PublicLocation | None:
+        try:
+            sighting = submission.sighting  # type: ignore[attr-defined]
+        except ObjectDoesNotExist:
+            return None
+        point = sighting.point
+        return PublicLocation(lat=point.y, lon=point.x, precision_m=sighting.precision_m)
 
     @staticmethod
     def resolve_model(submission: Submission) -> ModelRun | None:
@@ -89,6 +115,12 @@ class SubmissionOut(Schema):
     @staticmethod
     def resolve_detections(submission: Submission) -> list[Any]:
         return list(submission.detections.all())
+
+
+class SubmissionPatch(Schema):
+    """What an owner may change; a field left out stays as it is."""
+
+    geoprivacy: Submission.Geoprivacy | None = None
 
 
 class Problem(Schema):

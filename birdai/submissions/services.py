@@ -16,12 +16,15 @@ from birdai.submissions.images import prepare_upload, read_upload
 from birdai.submissions.models import Submission
 from birdai.submissions.tasks import classify_submission
 from map.exif import PhotoMetadata, read_metadata
+from map.services import sighting_publish
 
 logger = logging.getLogger(__name__)
 LIVE_TASK_STATES = {TaskResultStatus.READY, TaskResultStatus.RUNNING}
 
 
-def submission_create(*, owner: User, upload: File) -> Submission:
+def submission_create(
+    *, owner: User, upload: File, geoprivacy: str = Submission.Geoprivacy.OBSCURED
+) -> Submission:
     """Validate and store a photo, read its position and queue its classification.
 
     Raises ``ImageRejected`` before anything is stored. If the database write
@@ -31,7 +34,7 @@ def submission_create(*, owner: User, upload: File) -> Submission:
     data = read_upload(upload, upload.size or 0, max_bytes=settings.MAX_UPLOAD_BYTES)
     prepared = prepare_upload(data, filename, max_pixels=settings.MAX_IMAGE_PIXELS)
     metadata = read_metadata(data)
-    submission = Submission(owner=owner, original_name=filename[:255])
+    submission = Submission(owner=owner, original_name=filename[:255], geoprivacy=geoprivacy)
     files = storage.submission_files_save(submission_id=submission.id, prepared=prepared)
     try:
         with transaction.atomic():
@@ -53,6 +56,15 @@ def submission_retry(*, submission: Submission) -> bool:
         if updated:
             _enqueue(submission)
     return bool(updated)
+
+
+def submission_geoprivacy_set(*, submission: Submission, geoprivacy: str) -> Submission:
+    """Change who sees where the photo was taken; the public map follows in the same commit."""
+    with transaction.atomic():
+        Submission.objects.filter(pk=submission.pk).update(geoprivacy=geoprivacy)
+        sighting_publish(submission=submission)
+    submission.geoprivacy = geoprivacy
+    return submission
 
 
 def submissions_requeue_stale() -> int:
@@ -86,6 +98,7 @@ def _fill(
     if metadata.latitude is not None and metadata.longitude is not None:
         submission.location = Point(metadata.longitude, metadata.latitude, srid=4326)
     submission.altitude_m = metadata.altitude_m
+    submission.location_accuracy_m = metadata.horizontal_accuracy_m
     submission.captured_at = metadata.captured_at
 
 

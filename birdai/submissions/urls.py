@@ -8,4 +8,5 @@ urlpatterns = [
     path("new/", views.submission_create, name="create"),
     path("<uuid:submission_id>/", views.submission_detail, name="detail"),
     path("<uuid:submission_id>/retry/", views.submission_retry, name="retry"),
+    path("<uuid:submission_id>/geoprivacy/", views.submission_geoprivacy, name="geoprivacy"),
 ]

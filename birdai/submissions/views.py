@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from birdai.submissions import services
-from birdai.submissions.forms import UploadForm
+from birdai.submissions.forms import GeoprivacyForm, UploadForm
 from birdai.submissions.images import ImageRejected
 from birdai.submissions.models import Submission
 
@@ -30,6 +30,7 @@ def submission_create(request: HttpRequest) -> HttpResponse:
             submission = services.submission_create(
                 owner=request.user,  # type: ignore[arg-type]
                 upload=form.cleaned_data["image"],
+                geoprivacy=form.cleaned_data["geoprivacy"],
             )
         except ImageRejected as rejected:
             form.add_error("image", rejected.message)
@@ -42,9 +43,22 @@ def submission_create(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def submission_detail(request: HttpRequest, submission_id: UUID) -> HttpResponse:
-    owned = Submission.objects.owned_by(request.user).prefetch_related("detections")
-    submission = get_object_or_404(owned, pk=submission_id)
-    return render(request, "submissions/detail.html", {"submission": submission})
+    submission = _own(request, submission_id)
+    form = GeoprivacyForm(initial={"geoprivacy": submission.geoprivacy})
+    return _detail_response(request, submission, form, status=200)
+
+
+@login_required
+@require_POST
+def submission_geoprivacy(request: HttpRequest, submission_id: UUID) -> HttpResponse:
+    submission = _own(request, submission_id)
+    form = GeoprivacyForm(request.POST)
+    if not form.is_valid():
+        return _detail_response(request, submission, form, status=400)
+    services.submission_geoprivacy_set(
+        submission=submission, geoprivacy=form.cleaned_data["geoprivacy"]
+    )
+    return redirect(submission.get_absolute_url())
 
 
 @login_required
@@ -53,6 +67,19 @@ def submission_retry(request: HttpRequest, submission_id: UUID) -> HttpResponse:
     submission = get_object_or_404(Submission.objects.owned_by(request.user), pk=submission_id)
     services.submission_retry(submission=submission)
     return redirect(submission.get_absolute_url())
+
+
+def _own(request: HttpRequest, submission_id: UUID) -> Submission:
+    # Someone else's submission is "not found": its page, position included, is the owner's.
+    owned = Submission.objects.owned_by(request.user).select_related("sighting")
+    return get_object_or_404(owned.prefetch_related("detections"), pk=submission_id)
+
+
+def _detail_response(
+    request: HttpRequest, submission: Submission, form: GeoprivacyForm, *, status: int
+) -> HttpResponse:
+    context = {"submission": submission, "geoprivacy_form": form}
+    return render(request, "submissions/detail.html", context, status=status)
 
 
 def _wants_json(request: HttpRequest) -> bool:

@@ -1,10 +1,12 @@
-"""End-to-end fixtures: a real worker process on the real database queue.
+"""End-to-end fixtures: a real worker process on the real database queue, and a
+real headless Chromium.
 
 The worker runs `manage.py worker` exactly as production does, against the test
 database, with an untrained YOLO-World (the real architecture, built offline).
 """
 
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -16,7 +18,20 @@ import pytest
 from django.conf import settings
 
 from classifier.weights import sha256_of
-from tests.conftest import CLASSES, REPO_ROOT
+from tests.conftest import CLASSES, PASSWORD, REPO_ROOT
+
+# Screenshots from the browser tests, for a human to look at (not committed).
+ARTIFACTS = REPO_ROOT / "test-artifacts"
+CHROMIUM = os.environ.get("BIRDAI_CHROMIUM") or shutil.which("chromium")
+# The browser must not try to reach the internet (this machine has none).
+QUIET_FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 
 
 def database_url_of_tests() -> str:
@@ -92,3 +107,28 @@ def wait_for(condition: Callable[[], object], *, timeout: float, what: str) -> o
             return result
         time.sleep(0.05)
     raise AssertionError(f"timed out after {timeout} s waiting for {what}")
+
+
+@pytest.fixture
+def page(monkeypatch) -> Iterator[object]:
+    """A page in a real headless Chromium (Debian's), closed when the test ends."""
+    if not CHROMIUM:
+        pytest.skip("Chromium not found: install Debian's chromium or set BIRDAI_CHROMIUM")
+    from playwright.sync_api import sync_playwright
+
+    # Playwright's sync API runs an event loop; Django's ORM calls in this
+    # test thread are still synchronous and safe.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=QUIET_FLAGS)
+        yield browser.new_page(viewport={"width": 1100, "height": 900})
+        browser.close()
+
+
+def log_in(page, base_url: str, username: str) -> None:
+    """Log in through the form, as a person does; it lands on their history."""
+    page.goto(f"{base_url}/accounts/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{base_url}/submissions/")

@@ -5,29 +5,16 @@ of the finished page is saved to test-artifacts/ for a human to look at.
 """
 
 import io
-import os
 import re
-import shutil
-from collections.abc import Iterator
 
 import numpy as np
 import pytest
 from PIL import Image
 
-from tests.conftest import PASSWORD, REPO_ROOT, gps_exif
+from tests.conftest import gps_exif
+from tests.e2e.conftest import ARTIFACTS, log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.model]
-ARTIFACTS = REPO_ROOT / "test-artifacts"
-CHROMIUM = os.environ.get("BIRDAI_CHROMIUM") or shutil.which("chromium")
-# The browser must not try to reach the internet (this machine has none).
-QUIET_FLAGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 # Sample the bar every 20 ms into sessionStorage, which survives the page
 # change that follows a finished upload.
 RECORD_PROGRESS = """
@@ -62,21 +49,6 @@ def throttle_upload(page, *, bytes_per_second: int) -> None:
     )
 
 
-@pytest.fixture
-def page(monkeypatch) -> Iterator[object]:
-    if not CHROMIUM:
-        pytest.skip("Chromium not found: install Debian's chromium or set BIRDAI_CHROMIUM")
-    from playwright.sync_api import sync_playwright
-
-    # Playwright's sync API runs an event loop; Django's ORM calls in this
-    # test thread are still synchronous and safe.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=QUIET_FLAGS)
-        yield browser.new_page(viewport={"width": 1100, "height": 900})
-        browser.close()
-
-
 def test_sign_in_upload_and_see_the_result(
     page, live_server, start_worker, alice, make_photo, tmp_path
 ):
@@ -84,12 +56,7 @@ def test_sign_in_upload_and_see_the_result(
     photo = tmp_path / "squirrel.jpg"
     photo.write_bytes(noisy_photo(gps_exif(43.467448, 11.885127)))
 
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.fill("#id_username", "alice")
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{live_server.url}/submissions/")
-
+    log_in(page, live_server.url, "alice")
     page.goto(f"{live_server.url}/submissions/new/")
     throttle_upload(page, bytes_per_second=1_000_000)
     page.evaluate(RECORD_PROGRESS)
@@ -110,10 +77,7 @@ def test_sign_in_upload_and_see_the_result(
 
 
 def test_refused_upload_shows_its_message_in_the_page(page, live_server, alice, tmp_path):
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.fill("#id_username", "alice")
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
+    log_in(page, live_server.url, "alice")
     notes = tmp_path / "notes.txt"
     notes.write_text("not a photo")
     page.goto(f"{live_server.url}/submissions/new/")

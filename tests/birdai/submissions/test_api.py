@@ -1,11 +1,15 @@
 """The JSON API as a script or the autograder uses it."""
 
+import io
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
+from PIL import Image
 
 from birdai.submissions.models import Detection, Submission
-from tests.conftest import PASSWORD, stored_files
+from birdai.submissions.storage import served_image_open
+from tests.conftest import PASSWORD, metadata_segments, stored_files
 
 pytestmark = pytest.mark.django_db
 API = "/api/v1"
@@ -60,7 +64,29 @@ def test_requests_without_a_valid_token_are_refused(client, headers):
 def test_bad_upload_is_a_clear_4xx_and_stores_nothing(client, alice_token, isolated_storage):
     response = post_photo(client, alice_token, b"GIF89a but not really", "cat.jpg")
     assert response.status_code == 415
-    assert response.json() == {"detail": "The file is not a JPEG, PNG or WebP image."}
+    assert response.json() == {"detail": "The file is not a JPEG, PNG, WebP or HEIC image."}
+    assert not Submission.objects.exists() and stored_files(isolated_storage) == []
+
+
+def test_iphone_heic_is_placed_and_served_upright(client, alice_token, make_photo):
+    # As an iPhone stores it: sideways with orientation 6 (EXIF and the HEIF irot box).
+    data = make_photo(format="HEIF", size=(400, 200), gps=(51.5, -0.12), orientation=6)
+    created = post_photo(client, alice_token, data, "IMG_0042.HEIC")
+    assert created.status_code == 201
+    body = created.json()
+    assert body["location"]["lat"] == pytest.approx(51.5, abs=1e-5)
+    assert body["location"]["lon"] == pytest.approx(-0.12, abs=1e-5)
+    assert body["captured_at"] is not None
+    assert (body["width"], body["height"]) == (200, 400)
+    served = served_image_open(Submission.objects.get(pk=body["id"]).image.name)
+    assert Image.open(io.BytesIO(served)).size == (200, 400)
+    assert metadata_segments(served) == []
+
+
+def test_heic_under_another_name_is_refused(client, alice_token, make_photo, isolated_storage):
+    response = post_photo(client, alice_token, make_photo(format="HEIF"), "squirrel.webp")
+    assert response.status_code == 415
+    assert response.json() == {"detail": "The file is a HEIF image but its name ends in .webp."}
     assert not Submission.objects.exists() and stored_files(isolated_storage) == []
 
 
