@@ -15,8 +15,11 @@ PORT ?= 8000
 RUN_ENV := BIRDAI_DEBUG=$${BIRDAI_DEBUG:-1}
 # Tests run with production-like settings (DEBUG off) but plain HTTP.
 TEST_ENV := BIRDAI_SECRET_KEY=tests-only-not-a-secret BIRDAI_HTTPS=0 YOLO_OFFLINE=1
+# The map's Leaflet, vendored from npm (make vendor-leaflet); pinned, as every dependency is.
+LEAFLET_VERSION := 1.9.4
+LEAFLET_DIR := map/static/map/vendor/leaflet
 
-.PHONY: help install system-deps venv db db-stop migrate model model-untrained run web worker test lint fmt typecheck check-migrations pytest bench-classifier lock clean
+.PHONY: help install system-deps venv db db-stop migrate model model-untrained run web worker test lint fmt typecheck check-migrations pytest bench-classifier bench-map bench-gossip vendor-leaflet lock clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
@@ -71,7 +74,7 @@ fmt: venv ## apply ruff's fixes and formatting
 	$(VENV)/bin/ruff format .
 
 typecheck: venv ## mypy over the code (not the tests)
-	$(TEST_ENV) $(VENV)/bin/mypy birdai classifier map
+	$(TEST_ENV) $(VENV)/bin/mypy birdai classifier map gossip
 
 check-migrations: venv db ## fail if a model change has no migration
 	$(TEST_ENV) $(PY) manage.py makemigrations --check --dry-run
@@ -81,6 +84,26 @@ pytest: venv db ## the test suite (pass ARGS=... to pytest)
 
 bench-classifier: venv ## stock ultralytics vs our ONNX path, YOLO-World-L (see docs/benchmarks.md)
 	$(PY) -m classifier bench --variants torch,onnx,onnx-b4,onnx-512,int8-dynamic,int8-static,openvino,openvino-auto
+
+bench-map: venv db ## the sightings API over 1,000,000 made-up sightings (see docs/benchmarks.md)
+	$(TEST_ENV) $(PY) -m map.bench $(ARGS)
+
+bench-gossip: venv ## gossip in one process: rounds to converge, bytes per exchange (see docs/benchmarks.md)
+	$(PY) -m gossip.bench $(ARGS)
+
+vendor-leaflet: ## copy Leaflet $(LEAFLET_VERSION) from npm into map/static (see its README.md)
+	@# Only the built files the page loads, their images and the licence: no
+	@# node_modules and no package.json. npm checks the tarball against the
+	@# registry's integrity hash; SHA256SUMS lets a reader check the copies.
+	tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT && \
+	npm pack --silent --pack-destination "$$tmp" leaflet@$(LEAFLET_VERSION) >/dev/null && \
+	tar -xzf "$$tmp/leaflet-$(LEAFLET_VERSION).tgz" -C "$$tmp" && \
+	rm -rf $(LEAFLET_DIR)/images && mkdir -p $(LEAFLET_DIR)/images && \
+	cp "$$tmp/package/LICENSE" "$$tmp/package/dist/leaflet.css" $(LEAFLET_DIR)/ && \
+	cp "$$tmp"/package/dist/images/*.png $(LEAFLET_DIR)/images/ && \
+	sed '/^\/\/# sourceMappingURL=/d' "$$tmp/package/dist/leaflet.js" > $(LEAFLET_DIR)/leaflet.js && \
+	cd $(LEAFLET_DIR) && sha256sum LICENSE leaflet.css leaflet.js images/*.png > SHA256SUMS
+	@echo "Leaflet $(LEAFLET_VERSION) in $(LEAFLET_DIR); update the version in its README.md"
 
 lock: venv ## rewrite requirements.lock from the virtualenv after a dependency change
 	(echo "# Exact versions of every package in the virtualenv, for reproducible installs."; \

@@ -151,8 +151,15 @@ def test_alice_sees_the_sightings_hers_stand_out_and_filters_apply(
     assert "2 yours" in cluster.get_attribute("title")
     expect(page.locator("#map-status")).to_contain_text("4 sightings in 1 cluster")
 
-    # Clicking a cluster zooms in on its cell.
+    # Clicking a cluster shows what it holds and its newest sighting; "Zoom in" goes in.
     cluster.click()
+    popup = page.locator(".leaflet-popup-content .cluster-popup")
+    expect(popup).to_contain_text("4 sightings: ")
+    expect(popup).to_contain_text("Newest here:", timeout=WAIT_MS)
+    expect(popup).to_contain_text("2024-05-17")
+    expect(popup.locator('img[alt^="Photo of the sighting: "]')).to_be_visible()
+    page.screenshot(path=str(ARTIFACTS / "map-cluster.png"), full_page=True)
+    popup.get_by_role("button", name="Zoom in").click()
     page.wait_for_function("!location.hash.includes('zoom=9&')", timeout=WAIT_MS)
     expect(page.locator("#map-status")).to_contain_text("4 sightings", timeout=WAIT_MS)
     assert page.evaluate("Number(new URLSearchParams(location.hash.slice(1)).get('zoom'))") > 9

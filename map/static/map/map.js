@@ -111,7 +111,7 @@
         const shift = 360 * Math.round((centre - lon) / 360);
         const at = L.latLng(feature.geometry.coordinates[1], lon + shift);
         if (properties.cluster) {
-          markers.addLayer(clusterMarker(properties, at, lon, answer.cellDegrees, shift));
+          markers.addLayer(clusterMarker(properties, at, lon, answer.cellDegrees, shift, filters));
           sightings += properties.count;
           mine += properties.mine_count;
           clusters += 1;
@@ -188,7 +188,7 @@
     return box;
   }
 
-  function clusterMarker(properties, at, lon, cellDegrees, shift) {
+  function clusterMarker(properties, at, lon, cellDegrees, shift, filters) {
     const size = Math.round(28 + 10 * Math.log10(properties.count));
     const marker = L.marker(at, {
       icon: L.divIcon({
@@ -198,15 +198,53 @@
       }),
       title: clusterTitle(properties),
     });
-    marker.on("click", function () {
-      // A cluster is the sightings of one grid cell: zoom in until that cell fills the map.
-      const west = Math.floor((lon + 180) / cellDegrees) * cellDegrees - 180 + shift;
-      const south = Math.floor((at.lat + 90) / cellDegrees) * cellDegrees - 90;
-      const cell = L.latLngBounds([south, west], [south + cellDegrees, west + cellDegrees]);
-      const zoom = Math.max(map.getBoundsZoom(cell), map.getZoom() + 1);
-      map.setView(cell.getCenter(), Math.min(zoom, map.getMaxZoom()));
-    });
+    // A cluster is the sightings of one grid cell (in the API's coordinates, -180..180).
+    const west = Math.floor((lon + 180) / cellDegrees) * cellDegrees - 180;
+    const south = Math.floor((at.lat + 90) / cellDegrees) * cellDegrees - 90;
+    const cell = [west, south, west + cellDegrees, south + cellDegrees];
+    let content = null;
+    marker.bindPopup(function () {
+      content = content || clusterPopup(properties, cell, shift, filters, marker);
+      return content;
+    }, { maxWidth: 240, autoPanPaddingTopLeft: [50, 10] });
     return marker;
+  }
+
+  // What a cluster holds, and its newest sighting (photo, label, date), asked for
+  // when the popup first opens: one small request per cluster someone looks at.
+  function clusterPopup(properties, cell, shift, filters, marker) {
+    const box = element("div", "cluster-popup");
+    box.append(element("p", "", clusterTitle(properties).replace(/\. Click.*$/, ".")));
+    const newest = element("div", "muted", "Looking for the newest…");
+    const zoomIn = element("button", "", "Zoom in");
+    zoomIn.type = "button";
+    zoomIn.addEventListener("click", function () {
+      const bounds = L.latLngBounds([cell[1], cell[0] + shift], [cell[3], cell[2] + shift]);
+      const zoom = Math.max(map.getBoundsZoom(bounds), map.getZoom() + 1);
+      map.setView(bounds.getCenter(), Math.min(zoom, map.getMaxZoom()));
+    });
+    box.append(newest, zoomIn);
+    fetchNewest(cell, filters).then(function (feature) {
+      if (!feature) { newest.textContent = ""; return; }
+      newest.className = "newest";
+      newest.replaceChildren(element("p", "muted", "Newest here:"), popupContent(feature.properties));
+      marker.getPopup().update(); // once: the content is built and kept, so no loop
+    }).catch(function () { newest.textContent = ""; });
+    return box;
+  }
+
+  async function fetchNewest(cell, filters) {
+    // Zoom 12 asks for single sightings; the newest comes first.
+    const clamped = [clamp(cell[0], -180, 180), clamp(cell[1], -90, 90), clamp(cell[2], -180, 180), clamp(cell[3], -90, 90)];
+    const params = new URLSearchParams({ bbox: clamped.join(","), zoom: "12", limit: "1" });
+    FILTERS.forEach(function (name) { if (filters[name]) params.set(name, filters[name]); });
+    const response = await fetch(config.sightingsUrl + "?" + params, {
+      headers: { Accept: "application/json" },
+      credentials: "same-origin",
+    });
+    if (!response.ok) return null;
+    const body = await response.json();
+    return body.features[0] || null;
   }
 
   function clusterTitle(properties) {
@@ -215,7 +253,7 @@
       .map(function (label) { return (label || "nothing recognised") + " " + properties.labels[label]; });
     let title = plural(properties.count, "sighting") + ": " + byLabel.join(", ");
     if (properties.mine_count) title += "; " + properties.mine_count + " yours";
-    return title + ". Click to zoom in.";
+    return title + ". Click for the newest and to zoom in.";
   }
 
   function summary(sightings, clusters, mine, more, filters) {

@@ -1,0 +1,143 @@
+"""`make bench-gossip`: how fast news spreads by gossip, and what gossip costs once it has.
+
+    python -m gossip.bench [--sizes 10,100,1000] [--fanouts 1,2,3] [--origins 10]
+                           [--records 10] [--seed 1] [--max-rounds 60]
+
+For each network size and fanout it builds the network of gossip.simulation, lets
+`--origins` nodes publish `--records` sightings each (plus one update and one
+tombstone), and counts the rounds until every node holds every record: once in
+lockstep (every node answers from its state at the start of the round, the
+conservative model) and once unsynchronised (nodes take turns; what a node got
+earlier in the round it passes on). Then one more round measures an exchange of
+converged nodes. Last, a quiet network where 100 origins are known to all: the
+bytes of one converged exchange. It prints a table, then one JSON line.
+"""
+
+import argparse
+import json
+import os
+import time
+from pathlib import Path
+from typing import Any
+
+from gossip.simulation import build_network
+
+TARGET_ROUNDS = {100: 10, 1000: 14}  # with fanout 3
+TARGET_QUIET_BYTES = 2048  # one converged exchange, 100 origins known
+# The table: each figure's key, its heading (MB: carried until converged) and width.
+COLUMNS = {
+    "nodes": ("nodes", 6),
+    "fanout": ("fanout", 7),
+    "model": ("model", 10),
+    "rounds": ("rounds", 7),
+    "exchanges": ("exchanges", 10),
+    "mb": ("MB", 8),
+    "converged_exchange_bytes": ("B/conv. exch.", 14),
+    "seconds": ("s", 7),
+}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="10,100,1000")
+    parser.add_argument("--fanouts", default="1,2,3")
+    parser.add_argument("--origins", type=int, default=10, help="nodes with news")
+    parser.add_argument("--records", type=int, default=10, help="sightings per origin")
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--max-rounds", type=int, default=60)
+    args = parser.parse_args()
+    print(f"{_cpu_model()}, {os.cpu_count()} cores, load average before: {os.getloadavg()[0]:.2f}")
+    _print_row([heading for heading, _ in COLUMNS.values()])
+    spread = []
+    for nodes in _numbers(args.sizes):
+        for fanout in _numbers(args.fanouts):
+            for lockstep in (True, False):
+                spread.append(measure_spread(nodes, fanout, lockstep, args))
+                _print_row([spread[-1][key] for key in COLUMNS])
+    quiet = measure_quiet(origins=100, seed=args.seed)
+    print(
+        f"converged exchange, 100 origins known: {quiet['probe_bytes']} B "
+        f"(max {quiet['probe_bytes_max']}); without the probe, full digests: "
+        f"{quiet['full_exchange_bytes']} B"
+    )
+    figures = {
+        "cpu": _cpu_model(),
+        "cores": os.cpu_count(),
+        **{name: getattr(args, name) for name in ("origins", "records", "seed")},
+        "spread": spread,
+        "quiet_100_origins": quiet,
+        "targets_met": _targets_met(spread, quiet),
+    }
+    print(json.dumps(figures))
+
+
+def measure_spread(
+    nodes: int, fanout: int, lockstep: bool, args: argparse.Namespace
+) -> dict[str, Any]:
+    """Rounds until every node holds every record; then one round of converged exchanges."""
+    started = time.perf_counter()
+    network = build_network(nodes, min(args.origins, nodes), args.records, args.seed)
+    rounds, exchanges = 0, 0
+    while not network.converged() and rounds < args.max_rounds:
+        exchanges += network.run_round(fanout, lockstep=lockstep)
+        rounds += 1
+    carried = network.transport.bytes_carried
+    quiet_exchanges = network.run_round(fanout, lockstep=lockstep)
+    quiet_bytes = network.transport.bytes_carried - carried
+    return {
+        "nodes": nodes,
+        "fanout": fanout,
+        "model": "lockstep" if lockstep else "turns",
+        "rounds": rounds if network.converged() else None,
+        "exchanges": exchanges,
+        "mb": round(carried / 1e6, 1),
+        "converged_exchange_bytes": round(quiet_bytes / max(quiet_exchanges, 1)),
+        "seconds": round(time.perf_counter() - started, 1),
+    }
+
+
+def measure_quiet(origins: int, seed: int) -> dict[str, int]:
+    """Bytes of exchanges between nodes that all know the same `origins` origins."""
+    network = build_network(origins, origins, records=3, seed=seed)
+    while not network.converged():
+        network.run_round(fanout=3)
+    pairs = list(zip(network.nodes, network.nodes[1:], strict=False))
+    probes = [network.exchange_bytes(caller, callee) for caller, callee in pairs]
+    return {
+        "probe_bytes": round(sum(probes) / len(probes)),
+        "probe_bytes_max": max(probes),
+        "full_exchange_bytes": network.full_exchange_bytes(network.nodes[0], network.nodes[1]),
+    }
+
+
+def _targets_met(spread: list[dict[str, Any]], quiet: dict[str, int]) -> dict[str, bool]:
+    met = {}
+    for nodes, most in TARGET_ROUNDS.items():
+        rows = [r for r in spread if r["nodes"] == nodes and r["fanout"] == 3]
+        if rows:
+            met[f"{nodes}_nodes_fanout_3_within_{most}_rounds"] = all(
+                r["rounds"] is not None and r["rounds"] <= most for r in rows
+            )
+    met["quiet_exchange_within_2_kb"] = quiet["probe_bytes_max"] <= TARGET_QUIET_BYTES
+    return met
+
+
+def _print_row(cells: list[Any]) -> None:
+    widths = [width for _, width in COLUMNS.values()]
+    print("".join(f"{cell!s:>{w}}" for cell, w in zip(cells, widths, strict=True)), flush=True)
+
+
+def _numbers(text: str) -> list[int]:
+    return [int(part) for part in text.split(",")]
+
+
+def _cpu_model() -> str:
+    cpuinfo = Path("/proc/cpuinfo")  # Linux; elsewhere the model goes unnamed
+    for line in cpuinfo.read_text().splitlines() if cpuinfo.exists() else []:
+        if line.startswith("model name"):
+            return line.split(":", 1)[1].strip()
+    return "unknown"
+
+
+if __name__ == "__main__":
+    main()
