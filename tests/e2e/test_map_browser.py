@@ -158,6 +158,12 @@ def test_alice_sees_the_sightings_hers_stand_out_and_filters_apply(
     expect(popup).to_contain_text("Newest here:", timeout=WAIT_MS)
     expect(popup).to_contain_text("2024-05-17")
     expect(popup.locator('img[alt^="Photo of the sighting: "]')).to_be_visible()
+    page.wait_for_function(
+        "!document.querySelector('.leaflet-pan-anim')"
+        " && document.getElementById('map-status').dataset.state === 'ready'"
+        " && getComputedStyle(document.querySelector('.leaflet-popup')).opacity === '1'",
+        timeout=WAIT_MS,
+    )
     page.screenshot(path=str(ARTIFACTS / "map-cluster.png"), full_page=True)
     popup.get_by_role("button", name="Zoom in").click()
     page.wait_for_function("!location.hash.includes('zoom=9&')", timeout=WAIT_MS)

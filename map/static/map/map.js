@@ -204,7 +204,7 @@
     const cell = [west, south, west + cellDegrees, south + cellDegrees];
     let content = null;
     marker.bindPopup(function () {
-      content = content || clusterPopup(properties, cell, shift, filters, marker);
+      content = content || clusterPopup(properties, cell, shift, filters);
       return content;
     }, { maxWidth: 240, autoPanPaddingTopLeft: [50, 10] });
     return marker;
@@ -212,10 +212,10 @@
 
   // What a cluster holds, and its newest sighting (photo, label, date), asked for
   // when the popup first opens: one small request per cluster someone looks at.
-  function clusterPopup(properties, cell, shift, filters, marker) {
+  function clusterPopup(properties, cell, shift, filters) {
     const box = element("div", "cluster-popup");
     box.append(element("p", "", clusterTitle(properties).replace(/\. Click.*$/, ".")));
-    const newest = element("div", "muted", "Looking for the newest…");
+    const newest = element("div", "newest-slot muted", "Looking for the newest…");
     const zoomIn = element("button", "", "Zoom in");
     zoomIn.type = "button";
     zoomIn.addEventListener("click", function () {
@@ -225,11 +225,10 @@
     });
     box.append(newest, zoomIn);
     fetchNewest(cell, filters).then(function (feature) {
-      if (!feature) { newest.textContent = ""; return; }
-      newest.className = "newest";
+      if (!feature) { newest.className = ""; newest.textContent = ""; return; }
+      newest.className = "newest-slot";
       newest.replaceChildren(element("p", "muted", "Newest here:"), popupContent(feature.properties));
-      marker.getPopup().update(); // once: the content is built and kept, so no loop
-    }).catch(function () { newest.textContent = ""; });
+    }).catch(function () { newest.className = ""; newest.textContent = ""; });
     return box;
   }
 
