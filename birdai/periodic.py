@@ -1,7 +1,9 @@
 """Run small jobs on a timer inside the worker process (e.g. the stale-task sweep).
 
-Kept deliberately simple: one daemon thread, jobs run one after another, an
-error in a job is logged and the timer carries on.
+Each job has its own daemon thread, so a slow one (recounting the map's clusters,
+a gossip round waiting on a peer) never delays another (the heartbeat that tells
+/readyz this worker is alive). A job runs once at start, then every `seconds`; an
+error in a job is logged and its timer carries on.
 """
 
 import logging
@@ -15,22 +17,23 @@ from django.utils.module_loading import import_string
 logger = logging.getLogger(__name__)
 
 
-def periodic_jobs_start(jobs: Sequence[tuple[str, int]]) -> threading.Thread:
-    loaded = [(import_string(path), seconds) for path, seconds in jobs]
-    thread = threading.Thread(target=_loop, args=(loaded,), name="periodic-jobs", daemon=True)
-    thread.start()
-    return thread
+def periodic_jobs_start(jobs: Sequence[tuple[str, int]]) -> list[threading.Thread]:
+    threads = [
+        threading.Thread(
+            target=_loop, args=(import_string(path), seconds), name=f"periodic {path}", daemon=True
+        )
+        for path, seconds in jobs
+    ]
+    for thread in threads:
+        thread.start()
+    return threads
 
 
-def _loop(jobs: list[tuple[Callable[[], object], int]]) -> None:
-    next_run = [0.0] * len(jobs)
+def _loop(job: Callable[[], object], seconds: int) -> None:
     while True:
-        now = time.monotonic()
-        for index, (job, seconds) in enumerate(jobs):
-            if now >= next_run[index]:
-                _run_once(job)
-                next_run[index] = now + seconds
-        time.sleep(max(0.1, min(next_run) - time.monotonic()))
+        started = time.monotonic()
+        _run_once(job)
+        time.sleep(max(0.1, started + seconds - time.monotonic()))
 
 
 def _run_once(job: Callable[[], object]) -> None:
@@ -39,4 +42,4 @@ def _run_once(job: Callable[[], object]) -> None:
     except Exception:
         logger.exception("Periodic job %s failed", getattr(job, "__name__", job))
     finally:
-        close_old_connections()
+        close_old_connections()  # each thread has its own connection: keep it healthy
