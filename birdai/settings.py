@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "map",
 ]
 
+    "gossip",
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -185,3 +186,29 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("BIRDAI_LOG_LEVEL", "INFO")},
 }
+# Gossip (docs/gossip.md, "Running it"): this deployment shares its public sightings
+# with peer deployments and shows theirs. Off until BIRDAI_GOSSIP_BASE_URL names this
+# deployment's public https URL, where peers call its /gossip/v1/ endpoints.
+GOSSIP_BASE_URL = env_str("BIRDAI_GOSSIP_BASE_URL").rstrip("/")
+if GOSSIP_BASE_URL and not GOSSIP_BASE_URL.startswith("https://"):
+    raise ImproperlyConfigured("BIRDAI_GOSSIP_BASE_URL must be an https:// URL.")
+# Peers to start from (base URLs, comma-separated); more are learned from exchanges.
+GOSSIP_SEEDS = [url.rstrip("/") for url in env_list("BIRDAI_GOSSIP_SEEDS", "")]
+GOSSIP_INTERVAL = env_int("BIRDAI_GOSSIP_INTERVAL", 10)  # seconds between rounds
+GOSSIP_FANOUT = env_int("BIRDAI_GOSSIP_FANOUT", 3)  # peers a round
+# 1 lets peers live at loopback and private addresses: tests and classrooms only.
+GOSSIP_ALLOW_PRIVATE = env_bool("BIRDAI_GOSSIP_ALLOW_PRIVATE", False)
+GOSSIP_TIMEOUT = env_int("BIRDAI_GOSSIP_TIMEOUT", 5)  # seconds for one call to a peer, in all
+# Bodies in and answers out: 4 MiB, the protocol's own limit (500 records of the largest size).
+GOSSIP_MAX_BODY = env_int("BIRDAI_GOSSIP_MAX_BODY", 4 * 1024 * 1024)
+GOSSIP_RATE = env_int("BIRDAI_GOSSIP_RATE", 120)  # requests a minute from one address
+GOSSIP_CA_BUNDLE = env_str("BIRDAI_GOSSIP_CA_BUNDLE")  # an extra CA file to trust (tests)
+# Behind our own proxy the caller's address is the last X-Forwarded-For entry.
+GOSSIP_BEHIND_PROXY = env_bool("BIRDAI_BEHIND_PROXY", False)
+PERIODIC_JOBS += [
+    ("gossip.round_job.gossip_round_run", GOSSIP_INTERVAL),
+    # Publishes what bypassed sighting_publish (sightings public before gossip was on)
+    # and withdraws what was deleted by cascade (deleting a user).
+    ("gossip.services.own_records_reconcile", env_int("BIRDAI_GOSSIP_RECONCILE_INTERVAL", 3600)),
+]
+

@@ -12,6 +12,7 @@ urlpatterns = [
     path("accounts/", include("birdai.accounts.urls")),
     path("submissions/", include("birdai.submissions.urls")),
     path("map/", include("map.urls")),
+    path("gossip/", include("gossip.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

@@ -73,15 +73,16 @@ def merge(store: Store, updates: Sequence[object]) -> MergeResult:
     record already held is ignored. Records are judged in the order they came.
     """
     result = MergeResult()
-    for data in updates:
-        outcome = admit(store, data)
-        if isinstance(outcome, Record):
-            result.accepted.append(outcome)
-        elif outcome.already_held:
-            result.ignored.append(outcome)
-        else:
-            log.warning(
-                "gossip: dropped %s seq %s: %s", outcome.origin, outcome.seq, outcome.reason
-            )
-            result.rejected.append(outcome)
+    with store.batch():
+        for data in updates:
+            outcome = admit(store, data)
+            if isinstance(outcome, Record):
+                result.accepted.append(outcome)
+            elif outcome.already_held:
+                result.ignored.append(outcome)
+            else:
+                log.warning(
+                    "gossip: dropped %s seq %s: %s", outcome.origin, outcome.seq, outcome.reason
+                )
+                result.rejected.append(outcome)
     return result

@@ -52,14 +52,21 @@ def unpublish(node: Node, *, sighting_id: str) -> Record:
 
 
 def _next_version(node: Node, sighting_id: str, sighting: dict[str, JsonValue]) -> Record:
-    seq = node.store.watermark(node.node_id) + 1
-    earlier = node.store.sighting(node.node_id, sighting_id)
-    replaces: list[JsonValue] = [] if earlier is None else [*earlier.replaces, earlier.seq]
-    record = record_sign(
-        node.key,
-        {**sighting, "seq": seq, "id": sighting_id, "published_at": now(), "replaces": replaces},
-    )
-    node.store.keep(record, watermark=seq)
+    with node.store.batch():  # two publications at once must not take the same seq
+        seq = node.store.watermark(node.node_id) + 1
+        earlier = node.store.sighting(node.node_id, sighting_id)
+        replaces: list[JsonValue] = [] if earlier is None else [*earlier.replaces, earlier.seq]
+        record = record_sign(
+            node.key,
+            {
+                **sighting,
+                "seq": seq,
+                "id": sighting_id,
+                "published_at": now(),
+                "replaces": replaces,
+            },
+        )
+        node.store.keep(record, watermark=seq)
     return record
 
 

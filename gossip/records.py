@@ -114,13 +114,14 @@ def record_parse(data: object) -> Record | str:
         return validation_reason(error)
 
 
-def validation_reason(error: ValidationError) -> str:
+def validation_reason(error: ValidationError, whole: str = "record") -> str:
     """Where and why, e.g. "location.lat: Input should be less than or equal to 90".
 
-    Only the messages, never the offending input: it may be 10 kB of junk.
+    Only the messages, never the offending input: it may be 10 kB of junk. A problem
+    with the whole thing (not JSON at all) is put down to `whole`.
     """
     reasons = []
     for problem in error.errors(include_input=False, include_url=False)[:3]:
-        where = ".".join(str(part) for part in problem["loc"]) or "record"
+        where = ".".join(str(part) for part in problem["loc"]) or whole
         reasons.append(f"{where}: {problem['msg']}")
     return "; ".join(reasons)

@@ -6,16 +6,26 @@ replaced it, points at that newer record: replaced data is gone, the numbering
 has no holes. A node's *watermark* for an origin is the length of the unbroken
 run of filled slots from seq 1; its digest lists the watermark of every origin.
 
-The Django store (later) implements the same methods over the database; the
-in-memory one serves the tests and the simulation.
+The database store (gossip/db_store.py) implements the same methods over the
+ORM; the in-memory one serves the tests and the simulation.
 """
 
+from contextlib import AbstractContextManager, nullcontext
 from typing import Protocol
 
 from gossip.records import Record
 
 
 class Store(Protocol):
+    def batch(self) -> AbstractContextManager[object]:
+        """Hold the store for one batch of checks and writes (a merge, a publication).
+
+        Admitting a record reads the store, then writes to it; two batches at once
+        could both take the same next seq. In memory there is one caller at a time;
+        in the database this is a transaction holding a lock.
+        """
+        ...
+
     def watermark(self, origin: str) -> int:
         """Every seq of `origin` up to this one is filled; 0 when none is."""
         ...
@@ -50,6 +60,9 @@ class MemoryStore:
         self._slots: dict[str, dict[int, int]] = {}  # origin: {slot: seq of the record there}
         self._current: dict[tuple[str, str], int] = {}  # (origin, sighting id): its seq
         self._watermarks: dict[str, int] = {}
+
+    def batch(self) -> AbstractContextManager[object]:
+        return nullcontext()  # one caller at a time: nothing to hold
 
     def watermark(self, origin: str) -> int:
         return self._watermarks.get(origin, 0)

@@ -2,6 +2,7 @@
 
 Anonymous readers and everyone else's sightings get public positions only; a
 logged-in reader's own sightings come back where they really are, marked `mine`.
+Sightings other deployments shared (gossip) are marked with their `origin`.
 """
 
 from django.core.files.storage import storages
@@ -10,6 +11,7 @@ from ninja import Query, Router
 
 from birdai.submissions.models import Submission
 from birdai.submissions.schemas import Problem
+from gossip.selectors import peer_hosts
 from map.clusters import Cluster, map_clusters
 from map.grid import CLUSTER_BELOW_ZOOM, cell_degrees
 from map.schemas import (
@@ -46,8 +48,9 @@ def sighting_list(request: HttpRequest, query: Query[SightingsQuery]) -> Sightin
     points, next_page = map_points(
         filters=filters, viewer=viewer, limit=query.limit, after=query.after()
     )
+    hosts = peer_hosts(node_ids={point.origin for point in points if point.origin})
     return SightingCollection(
-        features=[_sighting_feature(request, point) for point in points],
+        features=[_sighting_feature(request, point, hosts) for point in points],
         clustered=False,
         next_cursor=cursor_encode(next_page) if next_page else None,
     )
@@ -65,9 +68,13 @@ def _cluster_feature(cluster: Cluster) -> ClusterFeature:
     )
 
 
-def _sighting_feature(request: HttpRequest, point: MapPoint) -> SightingFeature:
+def _sighting_feature(
+    request: HttpRequest, point: MapPoint, hosts: dict[str, str]
+) -> SightingFeature:
     own = point.own
     thumbnail = storages["default"].url(point.thumbnail) if point.thumbnail else None
+    # A peer's thumbnail is where its origin serves it: the browser loads it from there.
+    thumbnail_url = request.build_absolute_uri(thumbnail) if thumbnail else point.thumb_url
     return SightingFeature(
         id=point.id,
         geometry=PointGeometry(coordinates=(point.lon, point.lat)),
@@ -77,8 +84,10 @@ def _sighting_feature(request: HttpRequest, point: MapPoint) -> SightingFeature:
             labels=[LabelScore(**label) for label in point.labels],
             observed_at=point.observed_at,
             precision_m=point.precision_m,
-            thumbnail_url=request.build_absolute_uri(thumbnail) if thumbnail else None,
+            thumbnail_url=thumbnail_url or None,
             mine=own is not None,
+            origin=point.origin or None,
+            origin_host=hosts.get(point.origin),
             geoprivacy=Submission.Geoprivacy(own.geoprivacy) if own else None,
             page_url=request.build_absolute_uri(own.get_absolute_url()) if own else None,
         ),

@@ -72,8 +72,8 @@ class Sighting(models.Model):
 
     It holds the public position only: the true one for an open submission, the
     obscured point for an obscured one; a private submission has no row at all.
-    Rows of this node link to their submission; rows that peers send (gossip, not
-    built yet) will instead name their origin and carry that origin's seq.
+    Rows of this node link to their submission; rows that peers send (gossip)
+    instead name their origin and carry that origin's seq and photo URLs.
     """
 
     # A UUID, so that the same sighting keeps the same id on every node that holds it.
@@ -98,6 +98,10 @@ class Sighting(models.Model):
     # When the photo was taken; its upload time when the photo does not say.
     observed_at = models.DateTimeField()
     published_at = models.DateTimeField(default=timezone.now)
+    # A peer's sighting: its served photo and thumbnail where its origin serves them
+    # (absolute https URLs; the browser loads them, this server never does). "" here.
+    image_url = models.URLField(max_length=1000, blank=True)
+    thumb_url = models.URLField(max_length=1000, blank=True)
 
     objects = SightingQuerySet.as_manager()
 

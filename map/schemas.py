@@ -135,6 +135,10 @@ class SightingProperties(BaseModel):
     precision_m: float | None  # the true position is within this distance; None: unknown
     thumbnail_url: str | None
     mine: bool
+    # A peer's sighting (gossip): its origin's node id, and the host of that node when
+    # this one knows it. None for this node's own sightings.
+    origin: str | None = None
+    origin_host: str | None = None
     # Only on your own sightings, which are at their true position:
     geoprivacy: Submission.Geoprivacy | None = None
     page_url: str | None = None

@@ -30,6 +30,8 @@ PUBLIC_FIELDS = (
     "observed_at",
     "precision_m",
     "thumbnail",
+    "origin",
+    "thumb_url",
 )
 
 
@@ -63,6 +65,8 @@ class MapPoint:
     precision_m: float | None
     thumbnail: str | None  # a name in the default storage
     own: Submission | None  # set only for the viewer's own sightings
+    origin: str = ""  # a peer's node id; "" for this node's own sightings
+    thumb_url: str = ""  # a peer's sighting: its thumbnail, where its origin serves it
 
     @property
     def position(self) -> Position:

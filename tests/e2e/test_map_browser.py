@@ -4,7 +4,8 @@ Sightings are seeded in code at known places south of London, all in one cluster
 cell at zoom 9. The tile server is unreachable on purpose (its requests are
 refused), so these tests also show that the markers draw without a background.
 A screenshot of alice's view, a popup open, is saved to test-artifacts/map.png.
-Also: a view across the antimeridian, and a request the API refuses.
+Also: a view across the antimeridian, a request the API refuses, and a sighting
+shared by a peer deployment.
 """
 
 import json
@@ -15,8 +16,11 @@ import pytest
 from django.core.files.base import ContentFile
 from django.core.files.storage import storages
 
+from gossip.models import Peer
 from map.grid import cell_index
+from map.services import sighting_receive
 from tests.e2e.conftest import ARTIFACTS, log_in
+from tests.gossip.actors import node_of, squirrel
 
 pytestmark = pytest.mark.browser
 TILES = "https://tiles.invalid"  # .invalid never resolves (RFC 2606); requests are refused too
@@ -261,4 +265,27 @@ def test_a_refused_request_shows_the_apis_message(page, live_server, offline_til
         "Could not load sightings: from (2024-06-01) is after to (2024-05-01)", timeout=WAIT_MS
     )
     expect(status).to_have_attribute("data-state", "error")
+    assert page_errors == []
+
+
+def test_a_peers_sighting_says_where_it_comes_from(page, live_server, offline_tiles, page_errors):
+    """Shared by another deployment (gossip): its popup says from where, and its photo
+    is asked of that deployment without telling it this page's address."""
+    from playwright.sync_api import expect
+
+    bob = node_of("bob")
+    Peer.objects.create(node_id=bob.node_id, base_url=bob.base_url)
+    record = squirrel(bob, 1)
+    sighting_receive(record=record)
+    page.route("https://bob.birdai.example/**", lambda route: route.abort("internetdisconnected"))
+
+    page.goto(f"{live_server.url}/map/#{view(14, 51.5074, -0.1278)}")
+    marker = page.locator("#map .sighting-marker")
+    expect(marker).to_have_count(1, timeout=WAIT_MS)
+    with page.expect_request("https://bob.birdai.example/**", timeout=WAIT_MS) as photo:
+        marker.click()
+    popup = page.locator(".leaflet-popup-content")
+    expect(popup).to_contain_text("From bob.birdai.example")
+    assert popup.locator("img").get_attribute("src") == record.thumb_url
+    assert photo.value.url == record.thumb_url and "referer" not in photo.value.headers
     assert page_errors == []

@@ -16,6 +16,7 @@ import classifier
 from birdai.periodic import periodic_jobs_start
 from birdai.submissions.classification import detector_load
 from birdai.workers.services import worker_failed, worker_stopped
+from gossip.round_job import gossip_status
 
 
 class Command(db_worker.Command):
@@ -31,6 +32,7 @@ class Command(db_worker.Command):
             f"Model {detector.config.weights.name} ready on {detector.device}, "
             f"looking for {', '.join(detector.classes)}."
         )
+        self.stdout.write(gossip_status())
         # The autoreloader would run the jobs twice (parent and child process).
         options["reload"] = False
         periodic_jobs_start(settings.PERIODIC_JOBS)  # the first heartbeat goes out at once

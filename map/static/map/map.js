@@ -153,6 +153,8 @@
     const box = element("div", "sighting-popup");
     if (properties.thumbnail_url) {
       const image = element("img");
+      // A peer's photo comes from its own server: it need not learn this page's address.
+      if (properties.origin) image.referrerPolicy = "no-referrer";
       image.src = properties.thumbnail_url;
       image.alt = "Photo of the sighting: " + labelOf(properties);
       // A fixed box (map.css), so the popup is placed once, at its final size,
@@ -176,6 +178,8 @@
     time.dateTime = properties.observed_at;
     when.append("Seen ", time);
     box.append(what, when);
+    // A sighting another deployment shared (gossip): say where it comes from.
+    if (properties.origin) box.append(element("p", "muted", "From " + originOf(properties)));
     if (properties.mine) {
       const yours = element("p");
       const link = element("a", "", "Your photo");
@@ -339,6 +343,10 @@
     const option = element("option");
     option.value = label;
     labelList.append(option);
+  }
+
+  function originOf(properties) {
+    return properties.origin_host || properties.origin.slice(0, 8) + "…";
   }
 
   function labelOf(properties) {
