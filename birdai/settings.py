@@ -5,8 +5,10 @@ BIRDAI_DEBUG=0 and a real BIRDAI_SECRET_KEY. `.env.example` lists every variable
 """
 
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
+from botocore.config import Config
 from django.core.exceptions import ImproperlyConfigured
 
 from birdai.env import env_bool, env_int, env_list, env_str
@@ -38,9 +40,9 @@ INSTALLED_APPS = [
     "birdai.submissions",
     "birdai.workers",
     "map",
+    "gossip",
 ]
 
-    "gossip",
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -110,8 +112,10 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 MEDIA_URL = env_str("BIRDAI_MEDIA_URL", "/media/")
-SERVE_MEDIA = env_bool("BIRDAI_SERVE_MEDIA", True)
-STORAGES = {
+# Local disk unless BIRDAI_S3_BUCKET names a bucket (see the S3 block below).
+S3_BUCKET = env_str("BIRDAI_S3_BUCKET")
+SERVE_MEDIA = env_bool("BIRDAI_SERVE_MEDIA", not S3_BUCKET)
+STORAGES: dict[str, dict[str, Any]] = {
     "default": {
         "BACKEND": "django.core.files.storage.FileSystemStorage",
         "OPTIONS": {"location": DATA_DIR / "media", "base_url": MEDIA_URL},
@@ -124,11 +128,63 @@ STORAGES = {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage",
     },
 }
+if S3_BUCKET:
+    # Both storages in S3 (django-storages), so no photo stays on a web server's disk
+    # and any number of web servers and workers share them. docs/stages/ca2.md sets it up.
+    if SERVE_MEDIA:
+        raise ImproperlyConfigured("BIRDAI_SERVE_MEDIA serves local disk; with S3 leave it 0.")
+    CDN_DOMAIN = env_str("BIRDAI_CDN_DOMAIN")
+    S3_OPTIONS = {
+        # Presigned URLs are signed for the bucket's region.
+        "region_name": env_str("BIRDAI_S3_REGION", "us-east-1"),
+        "endpoint_url": env_str("BIRDAI_S3_ENDPOINT_URL") or None,  # MinIO, moto; None: AWS
+        # None: boto3 looks for credentials itself (environment, ~/.aws, the instance
+        # role). Read here too so that they can come from NAME_FILE secrets.
+        "access_key": env_str("AWS_ACCESS_KEY_ID") or None,
+        "secret_key": env_str("AWS_SECRET_ACCESS_KEY") or None,
+        # A name in use gets a new one, so an object never changes once written.
+        "file_overwrite": False,
+        # An upload waits on S3: when it is unreachable, fail in seconds, not minutes.
+        "client_config": Config(
+            signature_version="s3v4",
+            connect_timeout=5,
+            read_timeout=30,
+            retries={"mode": "standard", "max_attempts": 3},
+        ),
+    }
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": S3_OPTIONS
+        | {
+            "bucket_name": S3_BUCKET,
+            "location": "media",
+            # The served copies carry no EXIF: behind CloudFront they get plain, cacheable
+            # CDN URLs; without it, presigned S3 URLs that expire.
+            "custom_domain": CDN_DOMAIN or None,
+            "querystring_auth": not CDN_DOMAIN,
+            "querystring_expire": env_int("BIRDAI_S3_URL_EXPIRY", 3600),
+            # Never overwritten (above), so caches may keep them; a week bounds how long
+            # a deleted photo lingers in a CDN. ContentType comes from the name: image/jpeg.
+            "object_parameters": {"CacheControl": "public, max-age=604800, immutable"},
+        },
+    }
+    STORAGES["originals"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": S3_OPTIONS
+        | {
+            "bucket_name": env_str("BIRDAI_S3_ORIGINALS_BUCKET") or S3_BUCKET,
+            # Originals carry the GPS position: never behind the CDN, never unsigned.
+            "location": "originals",
+            "custom_domain": None,
+            "querystring_auth": True,
+        },
+    }
 
 # Uploads
 MAX_UPLOAD_BYTES = env_int("BIRDAI_MAX_UPLOAD_BYTES", 20 * 1024 * 1024)
 MAX_IMAGE_PIXELS = env_int("BIRDAI_MAX_IMAGE_PIXELS", 50_000_000)
-# Large uploads spill to a temporary file instead of staying in memory.
+# Large uploads spill to a temporary file instead of staying in memory; Django
+# deletes it when the request ends, whatever storage the photo goes to.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 
 # Classification: a task still "processing" after CLASSIFY_TIMEOUT seconds is
@@ -153,6 +209,32 @@ PERIODIC_JOBS = [
     # The map's cluster totals follow every publish; this recount catches what bypasses
     # the services (deleting a user deletes their sightings by cascade).
     ("map.services.cluster_cells_rebuild", env_int("BIRDAI_CLUSTER_RECOUNT_INTERVAL", 86400)),
+]
+
+# Gossip (docs/gossip.md, "Running it"): this deployment shares its public sightings
+# with peer deployments and shows theirs. Off until BIRDAI_GOSSIP_BASE_URL names this
+# deployment's public https URL, where peers call its /gossip/v1/ endpoints.
+GOSSIP_BASE_URL = env_str("BIRDAI_GOSSIP_BASE_URL").rstrip("/")
+if GOSSIP_BASE_URL and not GOSSIP_BASE_URL.startswith("https://"):
+    raise ImproperlyConfigured("BIRDAI_GOSSIP_BASE_URL must be an https:// URL.")
+# Peers to start from (base URLs, comma-separated); more are learned from exchanges.
+GOSSIP_SEEDS = [url.rstrip("/") for url in env_list("BIRDAI_GOSSIP_SEEDS", "")]
+GOSSIP_INTERVAL = env_int("BIRDAI_GOSSIP_INTERVAL", 10)  # seconds between rounds
+GOSSIP_FANOUT = env_int("BIRDAI_GOSSIP_FANOUT", 3)  # peers a round
+# 1 lets peers live at loopback and private addresses: tests and classrooms only.
+GOSSIP_ALLOW_PRIVATE = env_bool("BIRDAI_GOSSIP_ALLOW_PRIVATE", False)
+GOSSIP_TIMEOUT = env_int("BIRDAI_GOSSIP_TIMEOUT", 5)  # seconds for one call to a peer, in all
+# Bodies in and answers out: 4 MiB, the protocol's own limit (500 records of the largest size).
+GOSSIP_MAX_BODY = env_int("BIRDAI_GOSSIP_MAX_BODY", 4 * 1024 * 1024)
+GOSSIP_RATE = env_int("BIRDAI_GOSSIP_RATE", 120)  # requests a minute from one address
+GOSSIP_CA_BUNDLE = env_str("BIRDAI_GOSSIP_CA_BUNDLE")  # an extra CA file to trust (tests)
+# Behind our own proxy the caller's address is the last X-Forwarded-For entry.
+GOSSIP_BEHIND_PROXY = env_bool("BIRDAI_BEHIND_PROXY", False)
+PERIODIC_JOBS += [
+    ("gossip.round_job.gossip_round_run", GOSSIP_INTERVAL),
+    # Publishes what bypassed sighting_publish (sightings public before gossip was on)
+    # and withdraws what was deleted by cascade (deleting a user).
+    ("gossip.services.own_records_reconcile", env_int("BIRDAI_GOSSIP_RECONCILE_INTERVAL", 3600)),
 ]
 
 API_PAGE_SIZE = 20
@@ -186,29 +268,3 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("BIRDAI_LOG_LEVEL", "INFO")},
 }
-# Gossip (docs/gossip.md, "Running it"): this deployment shares its public sightings
-# with peer deployments and shows theirs. Off until BIRDAI_GOSSIP_BASE_URL names this
-# deployment's public https URL, where peers call its /gossip/v1/ endpoints.
-GOSSIP_BASE_URL = env_str("BIRDAI_GOSSIP_BASE_URL").rstrip("/")
-if GOSSIP_BASE_URL and not GOSSIP_BASE_URL.startswith("https://"):
-    raise ImproperlyConfigured("BIRDAI_GOSSIP_BASE_URL must be an https:// URL.")
-# Peers to start from (base URLs, comma-separated); more are learned from exchanges.
-GOSSIP_SEEDS = [url.rstrip("/") for url in env_list("BIRDAI_GOSSIP_SEEDS", "")]
-GOSSIP_INTERVAL = env_int("BIRDAI_GOSSIP_INTERVAL", 10)  # seconds between rounds
-GOSSIP_FANOUT = env_int("BIRDAI_GOSSIP_FANOUT", 3)  # peers a round
-# 1 lets peers live at loopback and private addresses: tests and classrooms only.
-GOSSIP_ALLOW_PRIVATE = env_bool("BIRDAI_GOSSIP_ALLOW_PRIVATE", False)
-GOSSIP_TIMEOUT = env_int("BIRDAI_GOSSIP_TIMEOUT", 5)  # seconds for one call to a peer, in all
-# Bodies in and answers out: 4 MiB, the protocol's own limit (500 records of the largest size).
-GOSSIP_MAX_BODY = env_int("BIRDAI_GOSSIP_MAX_BODY", 4 * 1024 * 1024)
-GOSSIP_RATE = env_int("BIRDAI_GOSSIP_RATE", 120)  # requests a minute from one address
-GOSSIP_CA_BUNDLE = env_str("BIRDAI_GOSSIP_CA_BUNDLE")  # an extra CA file to trust (tests)
-# Behind our own proxy the caller's address is the last X-Forwarded-For entry.
-GOSSIP_BEHIND_PROXY = env_bool("BIRDAI_BEHIND_PROXY", False)
-PERIODIC_JOBS += [
-    ("gossip.round_job.gossip_round_run", GOSSIP_INTERVAL),
-    # Publishes what bypassed sighting_publish (sightings public before gossip was on)
-    # and withdraws what was deleted by cascade (deleting a user).
-    ("gossip.services.own_records_reconcile", env_int("BIRDAI_GOSSIP_RECONCILE_INTERVAL", 3600)),
-]
-

@@ -20,7 +20,7 @@ def _own(request: HttpRequest, submission_id: UUID) -> Submission:
 
 @router.post(
     "",
-    response={201: SubmissionOut, 400: Problem, 413: Problem, 415: Problem},
+    response={201: SubmissionOut, 400: Problem, 413: Problem, 415: Problem, 503: Problem},
     summary="Upload a photo",
 )
 def submission_create(

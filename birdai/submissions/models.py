@@ -12,7 +12,9 @@ from django.utils import timezone
 
 
 def _originals_storage():  # type: ignore[no-untyped-def]
-    # A callable, so the storage is looked up at run time and tests can swap it.
+    # A callable, so migrations record this function, not one deployment's storage
+    # settings. Django calls it once, when the model loads: code that must follow a
+    # storage swapped later (tests) asks storages["originals"] itself.
     return storages["originals"]
 
 

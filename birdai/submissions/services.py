@@ -1,6 +1,8 @@
 """Writes to submissions: every change of state goes through a function here."""
 
 import logging
+import uuid
+from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth.models import User
@@ -20,6 +22,7 @@ from map.services import sighting_publish
 
 logger = logging.getLogger(__name__)
 LIVE_TASK_STATES = {TaskResultStatus.READY, TaskResultStatus.RUNNING}
+ORPHAN_GRACE = timedelta(hours=1)
 
 
 def submission_create(
@@ -27,8 +30,9 @@ def submission_create(
 ) -> Submission:
     """Validate and store a photo, read its position and queue its classification.
 
-    Raises ``ImageRejected`` before anything is stored. If the database write
-    fails, the files already written are removed: nothing is half-stored.
+    Raises ``ImageRejected`` before anything is stored, ``StorageUnavailable`` when
+    storage fails (before any row exists). If the database write fails, the files
+    already written are removed: nothing is half-stored.
     """
     filename = upload.name or ""
     data = read_upload(upload, upload.size or 0, max_bytes=settings.MAX_UPLOAD_BYTES)
@@ -45,6 +49,28 @@ def submission_create(
         storage.submission_files_delete(files=files)
         raise
     return submission
+
+
+def submission_orphan_files_delete(
+    *, grace: timedelta = ORPHAN_GRACE, dry_run: bool = False
+) -> list[storage.StoredFile]:
+    """Delete stored files whose submission has no row; returns them (deleted or not).
+
+    An upload writes its files before its row commits, so only files older than
+    ``grace`` count: an upload still in flight is never touched. Orphans come from
+    cleanups that could not reach storage, and from rows deleted behind the services'
+    back (deleting a user deletes their submissions by cascade).
+    """
+    cutoff = timezone.now() - grace
+    without_row = _without_row(sorted(storage.submission_ids_stored()))
+    orphans = [
+        stored
+        for stored in storage.submission_files_list(submission_ids=without_row)
+        if stored.modified_at < cutoff
+    ]
+    if not dry_run:
+        storage.stored_files_delete(files=orphans)
+    return orphans
 
 
 def submission_retry(*, submission: Submission) -> bool:
@@ -109,6 +135,15 @@ def _enqueue(submission: Submission) -> None:
     Submission.objects.filter(pk=submission.pk).update(
         task_id=str(result.id), queued_at=timezone.now()
     )
+
+
+def _without_row(ids: list[uuid.UUID], chunk: int = 1000) -> list[uuid.UUID]:
+    missing = []
+    for start in range(0, len(ids), chunk):
+        some = ids[start : start + chunk]
+        known = set(Submission.objects.filter(pk__in=some).values_list("pk", flat=True))
+        missing += [submission_id for submission_id in some if submission_id not in known]
+    return missing
 
 
 def _task_is_live(task_id: str) -> bool:

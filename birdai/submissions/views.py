@@ -11,6 +11,7 @@ from birdai.submissions import services
 from birdai.submissions.forms import GeoprivacyForm, UploadForm
 from birdai.submissions.images import ImageRejected
 from birdai.submissions.models import Submission
+from birdai.submissions.storage import StorageUnavailable
 
 HISTORY_PAGE_SIZE = 12
 
@@ -35,6 +36,11 @@ def submission_create(request: HttpRequest) -> HttpResponse:
         except ImageRejected as rejected:
             form.add_error("image", rejected.message)
             return _form_response(request, form, status=rejected.status)
+        except StorageUnavailable as unavailable:
+            form.add_error(None, unavailable.message)
+            response = _form_response(request, form, status=503)
+            response["Retry-After"] = str(unavailable.retry_after)
+            return response
         if _wants_json(request):
             return JsonResponse({"url": submission.get_absolute_url()}, status=201)
         return redirect(submission.get_absolute_url())

@@ -88,3 +88,16 @@ def test_readyz_is_503_when_storage_is_not_writable(client, isolated_storage, se
     response = client.get("/readyz")
     assert response.status_code == 503
     assert response.json()["checks"]["storage"].startswith("error:")
+
+
+def test_readyz_writes_its_probe_to_s3_and_removes_it(client, serving_worker, s3):
+    response = client.get("/readyz")
+    assert response.status_code == 200
+    assert response.json()["checks"]["storage"] == "ok"
+    assert s3.keys() == set()
+
+
+def test_readyz_is_503_when_s3_is_down(client, serving_worker, s3_down):
+    response = client.get("/readyz")
+    assert response.status_code == 503
+    assert response.json()["checks"]["storage"].startswith("error: EndpointConnectionError")

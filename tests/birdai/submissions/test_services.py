@@ -12,6 +12,7 @@ from django_tasks_db.models import DBTaskResult
 from birdai.submissions import services
 from birdai.submissions.images import ImageRejected
 from birdai.submissions.models import Submission
+from birdai.submissions.storage import StorageUnavailable
 from tests.conftest import stored_files
 
 pytestmark = pytest.mark.django_db
@@ -60,6 +61,16 @@ def test_database_failure_removes_the_stored_files(
         services.submission_create(owner=alice, upload=upload(make_photo()))
     assert not Submission.objects.exists()
     assert stored_files(isolated_storage) == []
+
+
+def test_unwritable_storage_is_unavailable_and_keeps_nothing(alice, make_photo, isolated_storage):
+    # The original goes in first; then the served copies' folder cannot be made.
+    (isolated_storage / "media").write_text("a file where the folder should be")
+    with pytest.raises(StorageUnavailable):
+        services.submission_create(owner=alice, upload=upload(make_photo()))
+    assert not Submission.objects.exists()
+    assert not DBTaskResult.objects.exists()
+    assert [path.name for path in stored_files(isolated_storage)] == ["media"]
 
 
 def make_submission(owner, make_photo, **state) -> Submission:

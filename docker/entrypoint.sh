@@ -1,0 +1,37 @@
+#!/bin/sh
+# The image's entrypoint: one image, two roles (docs/stages/ca1.md).
+#
+#   web      apply migrations (one replica at a time), then gunicorn on 0.0.0.0:$PORT
+#   worker   the classification worker: manage.py worker
+#   ...      anything else runs as given: docker run IMAGE python manage.py createsuperuser
+set -eu
+
+role=${1:-web}
+[ $# -eq 0 ] || shift
+
+case $role in
+    web)
+        # Every web replica migrates as it starts; the advisory lock in
+        # migrate_locked makes replicas that start together take turns.
+        python manage.py migrate_locked
+        # gthread: each process answers GUNICORN_THREADS requests at once. Two
+        # sync workers (one request each) dropped connections at 80+ concurrent
+        # users; eight threads per worker fixed it: a request mostly waits on
+        # the disk and the database, not the CPU. No control socket: nothing
+        # here uses gunicornc, and the app's user may not write to its home (/app).
+        exec gunicorn birdai.wsgi \
+            --bind "0.0.0.0:${PORT:-8000}" \
+            --workers "${GUNICORN_WORKERS:-2}" \
+            --worker-class gthread \
+            --threads "${GUNICORN_THREADS:-8}" \
+            --access-logfile - \
+            --no-control-socket \
+            "$@"
+        ;;
+    worker)
+        exec python manage.py worker "$@"
+        ;;
+    *)
+        exec "$role" "$@"
+        ;;
+esac
