@@ -76,13 +76,19 @@ def prepare(
 
 
 def machine() -> dict[str, Any]:
-    """The CPU, as lscpu names it, and how busy the machine was (others share it)."""
-    model = "unknown"
-    for line in Path("/proc/cpuinfo").read_text().splitlines():
+    """The CPU, as lscpu names it, and how busy the machine was (others share it).
+
+    Every benchmark in the repository (classifier, map, gossip) reports this.
+    """
+    return {"cpu": _cpu_model(), "cores": os.cpu_count(), "loadavg": round(os.getloadavg()[0], 2)}
+
+
+def _cpu_model() -> str:
+    cpuinfo = Path("/proc/cpuinfo")  # Linux; elsewhere the model goes unnamed
+    for line in cpuinfo.read_text().splitlines() if cpuinfo.exists() else []:
         if line.startswith("model name"):
-            model = line.split(":", 1)[1].strip()
-            break
-    return {"cpu": model, "cores": os.cpu_count(), "loadavg": round(os.getloadavg()[0], 2)}
+            return line.split(":", 1)[1].strip()
+    return "unknown"
 
 
 def _untrained(arch: str, workdir: Path) -> Path:

@@ -15,11 +15,10 @@ bytes of one converged exchange. It prints a table, then one JSON line.
 
 import argparse
 import json
-import os
 import time
-from pathlib import Path
 from typing import Any
 
+from classifier.bench_setup import machine
 from gossip.simulation import build_network
 
 TARGET_ROUNDS = {100: 10, 1000: 14}  # with fanout 3
@@ -46,7 +45,8 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--max-rounds", type=int, default=60)
     args = parser.parse_args()
-    print(f"{_cpu_model()}, {os.cpu_count()} cores, load average before: {os.getloadavg()[0]:.2f}")
+    host = machine()
+    print(f"{host['cpu']}, {host['cores']} cores, load average before: {host['loadavg']}")
     _print_row([heading for heading, _ in COLUMNS.values()])
     spread = []
     for nodes in _numbers(args.sizes):
@@ -61,8 +61,8 @@ def main() -> None:
         f"{quiet['full_exchange_bytes']} B"
     )
     figures = {
-        "cpu": _cpu_model(),
-        "cores": os.cpu_count(),
+        "cpu": host["cpu"],
+        "cores": host["cores"],
         **{name: getattr(args, name) for name in ("origins", "records", "seed")},
         "spread": spread,
         "quiet_100_origins": quiet,
@@ -129,14 +129,6 @@ def _print_row(cells: list[Any]) -> None:
 
 def _numbers(text: str) -> list[int]:
     return [int(part) for part in text.split(",")]
-
-
-def _cpu_model() -> str:
-    cpuinfo = Path("/proc/cpuinfo")  # Linux; elsewhere the model goes unnamed
-    for line in cpuinfo.read_text().splitlines() if cpuinfo.exists() else []:
-        if line.startswith("model name"):
-            return line.split(":", 1)[1].strip()
-    return "unknown"
 
 
 if __name__ == "__main__":

@@ -23,6 +23,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
+from classifier.bench_setup import machine as bench_machine
+
 # (name, zoom, extra query parameters, logged in?)
 SCENARIOS = [
     ("world", 2, {}, False),
@@ -50,11 +52,7 @@ def main() -> None:
 
     django.setup()
     _load(args.rows)
-    machine = {
-        "cpu": _cpu_model(),
-        "cores": os.cpu_count(),
-        "loadavg": round(os.getloadavg()[0], 2),
-    }
+    machine = bench_machine()
     print(f"{machine['cpu']}, {machine['cores']} cores, load average before: {machine['loadavg']}")
     busy = _busy_places()
     results = [_measure(*scenario, busy=busy, requests=args.requests) for scenario in SCENARIOS]
@@ -65,14 +63,6 @@ def main() -> None:
             f"{r['p50_bytes'] / 1024:>9.1f}{r['max_bytes'] / 1024:>9.1f}"
         )
     print(json.dumps({**machine, "rows": args.rows, "requests": args.requests, "results": results}))
-
-
-def _cpu_model() -> str:
-    cpuinfo = Path("/proc/cpuinfo")  # Linux; elsewhere the model goes unnamed
-    for line in cpuinfo.read_text().splitlines() if cpuinfo.exists() else []:
-        if line.startswith("model name"):
-            return line.split(":", 1)[1].strip()
-    return "unknown"
 
 
 def _use_database(name: str, *, fresh: bool) -> None:
