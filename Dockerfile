@@ -64,6 +64,7 @@ FROM packages AS model-build
 RUN --mount=type=cache,target=/root/.cache/pip \
     python docker/requirements.py build > build.txt \
     && pip install -c requirements.lock -r build.txt
+COPY envreader envreader
 COPY classifier classifier
 COPY docker/build-model.sh docker/
 ARG MODEL_NAME
@@ -102,10 +103,15 @@ COPY --from=model /src/models/ models/
 # /data: uploads (a volume in production); models/trt: TensorRT's engine cache (GPU).
 RUN mkdir -p /data models/trt && chown birdai:birdai /data models/trt
 COPY manage.py ./
-COPY birdai birdai
+# The rooms of docs/architecture.md, lowest first: each layer changes more often.
+COPY envreader envreader
 COPY classifier classifier
+COPY accounts accounts
+COPY submissions submissions
 COPY map map
 COPY gossip gossip
+COPY workers workers
+COPY birdai birdai
 COPY docker/entrypoint.sh docker/healthcheck.py docker/
 ARG MODEL_NAME
 ENV BIRDAI_DATA_DIR=/data \
@@ -115,9 +121,10 @@ ENV BIRDAI_DATA_DIR=/data \
 # settings need some secret key to load; this one is used for nothing else).
 # The code is compiled now: the app's user cannot write next to it, by design.
 RUN BIRDAI_SECRET_KEY=collectstatic-only python manage.py collectstatic --no-input -v0 \
-    && python -m compileall -q birdai classifier map gossip
+    && python -m compileall -q .
 USER 10001:10001
-EXPOSE 8000
+# 8000: the web server; 8001: the inference service (the `inference` role).
+EXPOSE 8000 8001
 # The worker serves no HTTP: run it with --no-healthcheck (compose: healthcheck: disable: true).
 HEALTHCHECK --interval=30s --timeout=5s --start-period=60s --retries=3 \
     CMD ["python", "docker/healthcheck.py"]

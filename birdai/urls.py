@@ -4,13 +4,15 @@ from django.urls import include, path, re_path
 
 from birdai import health, views
 from birdai.api import api
+from submissions import media
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
-    path("accounts/", include("birdai.accounts.urls")),
-    path("submissions/", include("birdai.submissions.urls")),
+    path("favicon.ico", views.favicon, name="favicon"),
+    path("accounts/", include("accounts.urls")),
+    path("submissions/", include("submissions.urls")),
     path("map/", include("map.urls")),
     path("gossip/", include("gossip.urls")),
     path("api/v1/", api.urls),
@@ -18,7 +20,7 @@ urlpatterns = [
 ]
 
 if settings.SERVE_MEDIA:
-    # Local-disk stage: Django serves the EXIF-free copies itself. With S3 and
-    # CloudFront (BIRDAI_SERVE_MEDIA=0) the browser fetches them from the CDN.
+    # Local-disk stage: Django serves the EXIF-free copies itself, but never a private
+    # photo's. With S3 (BIRDAI_SERVE_MEDIA=0) the browser fetches them from the CDN or S3.
     media_prefix = settings.MEDIA_URL.strip("/")
-    urlpatterns += [re_path(rf"^{media_prefix}/(?P<path>.+)$", views.media, name="media")]
+    urlpatterns += [re_path(rf"^{media_prefix}/(?P<path>.+)$", media.media, name="media")]

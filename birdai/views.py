@@ -1,14 +1,16 @@
-from django.core.files.storage import storages
-from django.http import HttpRequest, HttpResponse
-from django.http.response import HttpResponseBase
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
-from django.views.static import serve
+from django.templatetags.static import static
 
 
 def home(request: HttpRequest) -> HttpResponse:
     return render(request, "birdai/home.html")
 
 
-def media(request: HttpRequest, path: str) -> HttpResponseBase:
-    """Serve the public storage from local disk (only when BIRDAI_SERVE_MEDIA is on)."""
-    return serve(request, path, document_root=storages["default"].location)  # type: ignore[attr-defined]
+def favicon(request: HttpRequest) -> HttpResponseRedirect:
+    """Browsers ask for /favicon.ico by themselves, also on pages with no <link rel="icon">.
+
+    Not a permanent redirect: the static file's name carries its hash, which changes
+    with the icon, and a browser keeps a permanent redirect for good.
+    """
+    return HttpResponseRedirect(static("birdai/favicon.svg"))

@@ -10,8 +10,8 @@ types freely.
 
 from .config import ModelConfig
 from .detection import Box, Detection, DetectionRun
-from .detector import Detector, detect, load_detector
-from .errors import ImageError, ModelError
+from .detector import Detector, detect, load_detector, load_detector_from_env
+from .errors import ImageError, InferenceUnavailable, ModelError
 
 __all__ = [
     "Box",
@@ -19,8 +19,10 @@ __all__ = [
     "DetectionRun",
     "Detector",
     "ImageError",
+    "InferenceUnavailable",
     "ModelConfig",
     "ModelError",
     "detect",
     "load_detector",
+    "load_detector_from_env",
 ]

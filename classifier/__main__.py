@@ -1,4 +1,4 @@
-"""Command line: python -m classifier {fetch-weights,build,detect,make-untrained,bench} ...
+"""Command line: python -m classifier {fetch-weights,build,detect,make-untrained,serve} ...
 
 Expected problems (no weights, bad settings, no network) print one line to
 stderr and exit with status 1; only real bugs show a traceback.
@@ -17,8 +17,6 @@ from .weights import YOLOV8L_WORLDV2_SHA256, YOLOV8L_WORLDV2_URL, fetch_weights,
 
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
-    if argv[:1] == ["bench"]:  # it has options of its own, which argparse would not pass on
-        argv = ["bench", "--", *argv[1:]]
     args = _parser().parse_args(argv)
     try:
         return int(args.run(args))
@@ -51,13 +49,6 @@ def build_command(args: argparse.Namespace) -> int:
     return 0
 
 
-def bench_command(args: argparse.Namespace) -> int:
-    from .bench import main as bench_main
-
-    rest = args.bench_args
-    return bench_main(rest[1:] if rest[:1] == ["--"] else rest)
-
-
 def detect_command(args: argparse.Namespace) -> int:
     from PIL import Image, UnidentifiedImageError
 
@@ -78,6 +69,12 @@ def detect_command(args: argparse.Namespace) -> int:
             continue
         print(json.dumps({"image": str(path), **asdict(run)}))
     return status
+
+
+def serve_command(args: argparse.Namespace) -> int:
+    from .server import serve
+
+    return serve(args.host, args.port)
 
 
 def _ultralytics_logs_to_stderr() -> None:
@@ -130,10 +127,6 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("--arch", default="yolov8l-worldv2.yaml", help="with --untrained")
     build.set_defaults(run=build_command)
 
-    bench = commands.add_parser("bench", help="compare the backends' speed", add_help=False)
-    bench.add_argument("bench_args", nargs=argparse.REMAINDER)
-    bench.set_defaults(run=bench_command)
-
     detect = commands.add_parser("detect", help="print one JSON line per image")
     detect.add_argument("images", nargs="+", type=Path, metavar="IMAGE")
     detect.set_defaults(run=detect_command)
@@ -144,6 +137,11 @@ def _parser() -> argparse.ArgumentParser:
     untrained.add_argument("--out", type=Path, required=True)
     untrained.add_argument("--seed", type=int, default=0)
     untrained.set_defaults(run=untrained_command)
+
+    serve = commands.add_parser("serve", help="the inference service: the model over HTTP")
+    serve.add_argument("--host", default="127.0.0.1", help="0.0.0.0 in a container")
+    serve.add_argument("--port", type=int, default=8001, help="0: any free port (tests)")
+    serve.set_defaults(run=serve_command)
     return parser
 
 

@@ -1,10 +1,11 @@
 """Model settings, and how to read them from environment variables."""
 
-import os
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+
+from envreader import EnvError, env_parsed, env_raw
 
 from .errors import ModelError
 from .weights import YOLOV8L_WORLDV2_SHA256
@@ -82,24 +83,18 @@ class ModelConfig:
 
 
 def _read[T](name: str, default: T, parse: Callable[[str], T]) -> T:
-    """Parse one variable; unset or blank means the default."""
-    raw = os.environ.get(name, "").strip()
-    if not raw:
-        return default
+    """Parse one variable (envreader: NAME_FILE too, blank means the default)."""
     try:
-        return parse(raw)
-    except ValueError as exc:  # float("x") and int("x") raise ValueError too
-        raise ModelError(f"{name}={raw!r} is invalid: {exc}") from None
+        return env_parsed(name, default, parse)
+    except EnvError as error:
+        raise ModelError(str(error)) from None
 
 
 def _read_sha256(name: str, default: str | None) -> str | None:
-    """Unset means `default`; "" or "skip" turns the check off."""
-    raw = os.environ.get(name)
-    if raw is None:
-        return default
-    if raw.strip().lower() in ("", "skip"):
+    """Unset means `default`; "skip" turns the check off."""
+    if (env_raw(name) or "").lower() == "skip":
         return None
-    return _read(name, None, lambda s: valid_sha256(s.lower()))
+    return _read(name, default, lambda s: valid_sha256(s.lower()))
 
 
 def _parse_classes(raw: str) -> tuple[str, ...]:

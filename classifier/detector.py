@@ -38,9 +38,15 @@ class Detector(ABC):
 
         Raises classifier.ImageError for an image that cannot be used at all.
         """
-        if not images:
-            return []
-        return self._detect_pixels([rgb_pixels(image) for image in images])
+        return self.detect_pixels([rgb_pixels(image) for image in images])
+
+    def detect_pixels(self, pixels: list["np.ndarray"]) -> list[DetectionRun]:
+        """detect_batch for images already turned into arrays by classifier.pixels.rgb_pixels.
+
+        The inference server converts in its request threads, so that a bad image is
+        refused there and the batch only runs the network.
+        """
+        return self._detect_pixels(pixels) if pixels else []
 
     @abstractmethod
     def _detect_pixels(self, pixels: list["np.ndarray"]) -> list[DetectionRun]:
@@ -85,6 +91,23 @@ def load_detector(config: ModelConfig) -> Detector:
     # keeps that cost out of the first user's request time.
     detector.detect(_blank_image(config.imgsz))
     return detector
+
+
+def load_detector_from_env() -> Detector:
+    """The model the BIRDAI_MODEL_* variables name, loaded once per process.
+
+    With BIRDAI_INFERENCE_URL set, the inference service at that URL instead
+    (remote.py), once it is ready. The worker calls this at start, so a missing
+    or broken model, or a service that never becomes ready, stops it there.
+    """
+    from .service_config import RemoteSettings
+
+    remote = RemoteSettings.from_env()
+    if remote is not None:
+        from .remote import connect_remote
+
+        return connect_remote(remote)
+    return load_detector(ModelConfig.from_env())
 
 
 def detect(image: "Image", config: ModelConfig | None = None) -> list[Detection]:

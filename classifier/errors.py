@@ -15,3 +15,12 @@ class ImageError(ValueError):
     Its message says why (for example "the image has no pixels"), so the worker
     can store it as the reason a submission failed.
     """
+
+
+class InferenceUnavailable(ModelError):
+    """The inference service (BIRDAI_INFERENCE_URL) cannot answer right now.
+
+    Refused, reset or timed-out connections and 502/503/504 answers: an outage,
+    not a fault of the photo. The worker waits it out (the photo is queued again
+    later) instead of failing the photo.
+    """

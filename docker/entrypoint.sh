@@ -3,6 +3,7 @@
 #
 #   web      apply migrations (one replica at a time), then gunicorn on 0.0.0.0:$PORT
 #   worker   the classification worker: manage.py worker
+#   inference  the model over HTTP on 0.0.0.0:8001 (docs/classifier.md); no database
 #   ...      anything else runs as given: docker run IMAGE python manage.py createsuperuser
 set -eu
 
@@ -30,6 +31,10 @@ case $role in
         ;;
     worker)
         exec python manage.py worker "$@"
+        ;;
+    inference)
+        # Workers reach it with BIRDAI_INFERENCE_URL=http://HOST:8001.
+        exec python -m classifier serve --host 0.0.0.0 --port 8001 "$@"
         ;;
     *)
         exec "$role" "$@"

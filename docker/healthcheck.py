@@ -1,4 +1,4 @@
-"""The image's HEALTHCHECK: does the web server answer GET /healthz?
+"""The image's HEALTHCHECK: does the web server (or the inference service) answer /healthz?
 
 Python's urllib, not curl: the image has Python anyway, and curl would add a
 package and its libraries for one request every 30 seconds.
@@ -15,12 +15,19 @@ import urllib.request
 allowed = os.environ.get("BIRDAI_ALLOWED_HOSTS", "localhost").split(",")
 # ".example.org" allows every subdomain; "*" any host.
 host = allowed[0].strip().lstrip(".").replace("*", "") or "localhost"
-request = urllib.request.Request(
-    f"http://127.0.0.1:{os.environ.get('PORT', '8000')}/healthz", headers={"Host": host}
-)
-try:
-    with urllib.request.urlopen(request, timeout=4) as response:  # noqa: S310 - a fixed http URL
-        sys.exit(0 if response.status == 200 else 1)
-except OSError as error:  # refused, timed out, or an HTTP error status
-    print(f"healthcheck: {error}", file=sys.stderr)
-    sys.exit(1)
+# The web server's port, else the inference service's (the `inference` role): a
+# container runs one of them, and the check cannot tell which role it was given.
+PORTS = (os.environ.get("PORT", "8000"), "8001")
+
+
+def answers(port: str) -> bool:
+    request = urllib.request.Request(f"http://127.0.0.1:{port}/healthz", headers={"Host": host})
+    try:
+        with urllib.request.urlopen(request, timeout=2) as response:  # noqa: S310 - a fixed URL
+            return bool(response.status == 200)
+    except OSError as error:  # refused, timed out, or an HTTP error status
+        print(f"healthcheck: port {port}: {error}", file=sys.stderr)
+        return False
+
+
+sys.exit(0 if any(answers(port) for port in PORTS) else 1)

@@ -6,11 +6,10 @@ without it there is nowhere peers could call back, so nothing is published or as
 
 from django.conf import settings
 
-from gossip.db_peers import DbPeerBook
-from gossip.db_store import DbStore, Follower
+from gossip.database import DbPeerBook, DbStore, Follower
 from gossip.models import NodeIdentity
-from gossip.node import Node
-from gossip.signing import NodeKey
+from gossip.protocol.node import Node
+from gossip.protocol.signing import NodeKey
 
 
 def gossip_enabled() -> bool:

@@ -16,6 +16,12 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 NODE_ID_CHARS = 43  # an Ed25519 public key in unpadded base64url
+# A peer heard of in gossip is only a candidate until it answers: addresses in gossip
+# are hearsay, so made-up ones are never shown or passed on, and are dropped after
+# CANDIDATE_TRIES failed calls, or CANDIDATE_TTL after they were first heard of.
+CANDIDATE_TRIES = 3
+CANDIDATE_TTL = timedelta(days=1)
+MAX_CANDIDATES = 100  # at once: beyond that, new ones wait until some are dropped
 
 
 class NodeIdentity(models.Model):
@@ -46,8 +52,9 @@ class HeldRecord(models.Model):
     seq = models.BigIntegerField()
     sighting_id = models.UUIDField()
     deleted = models.BooleanField()
-    # The record as JSON text, exactly as signed: passed on to peers unchanged. Text,
-    # not jsonb, because jsonb would re-spell numbers (1e+16 comes back as an integer).
+    # The record in canonical JSON, every field as received (unknown ones too) and its
+    # sig: passed on to peers unchanged. Text, not jsonb, because jsonb would re-spell
+    # numbers (1e+16 comes back as an integer, 1000.0 as 1000) and break the signature.
     wire = models.TextField()
     received_at = models.DateTimeField(default=timezone.now)
 
@@ -92,6 +99,19 @@ class PeerQuerySet(models.QuerySet["Peer"]):
         """Peers that answered the last time this node called them."""
         return self.filter(last_contact__isnull=False, failures=0)
 
+    def reached(self) -> Self:
+        """Peers that answered this node at least once: the ones it shows and vouches for."""
+        return self.filter(last_contact__isnull=False)
+
+    def candidates(self) -> Self:
+        """Peers heard of in gossip that have not answered yet."""
+        return self.filter(last_contact__isnull=True)
+
+    def given_up(self, now: datetime) -> Self:
+        """Candidates tried CANDIDATE_TRIES times in vain, or heard of too long ago."""
+        hopeless = Q(failures__gte=CANDIDATE_TRIES) | Q(first_seen__lt=now - CANDIDATE_TTL)
+        return self.candidates().filter(hopeless)
+
     def due(self, now: datetime) -> Self:
         """Peers whose back-off (if any) is over."""
         return self.filter(next_attempt_at__lte=now)
@@ -105,7 +125,8 @@ class PeerQuerySet(models.QuerySet["Peer"]):
 
 
 class Peer(models.Model):
-    """Another node this one knows: from its seeds, or heard of in gossip."""
+    """Another node this one knows: from its seeds, or heard of in gossip (a candidate
+    until it answers, see CANDIDATE_TRIES)."""
 
     node_id = models.CharField(max_length=NODE_ID_CHARS, unique=True)
     base_url = models.CharField(max_length=200)

@@ -1,12 +1,14 @@
 """Writes of the gossip runtime: answering peers, keeping their state, the rate limit.
 
-The answers themselves are the protocol core's (gossip/node.py); here they get
+The answers themselves are the protocol core's (gossip/protocol/node.py); here they get
 this node on the database, whose store puts every peer record it keeps on the map.
 """
 
 import logging
 import random
-from datetime import datetime, timedelta
+import uuid
+from datetime import UTC, datetime, timedelta
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.db import DataError, connection, transaction
@@ -14,7 +16,8 @@ from django.db.models import F
 from django.utils import timezone
 
 from gossip.identity import gossip_enabled, node_key, this_node
-from gossip.messages import (
+from gossip.models import HeldRecord, InboundCount, Peer
+from gossip.protocol.messages import (
     ExchangeRequest,
     ExchangeResponse,
     Info,
@@ -23,12 +26,18 @@ from gossip.messages import (
     UpdatesRequest,
     UpdatesResponse,
 )
-from gossip.models import HeldRecord, InboundCount, Peer
-from gossip.node import Node, answer_exchange, answer_probe, answer_updates
-from gossip.publishing import own_record_withdraw
-from gossip.records import Record
+from gossip.protocol.node import Node, answer_exchange, answer_probe, answer_updates
+from gossip.protocol.records import Record
+from gossip.selectors import peer_hosts
+from gossip.sharing import own_record_withdraw, submission_share
 from map.models import Sighting
-from map.services import sighting_publish, sighting_receive
+from map.services import (
+    PeerSighting,
+    sighting_forget,
+    sighting_receive,
+    sightings_origin_host_set,
+)
+from submissions.models import Submission
 
 log = logging.getLogger(__name__)
 RNG = random.SystemRandom()  # which peers to share, and back-off jitter: unguessable
@@ -43,20 +52,60 @@ COUNT_REQUEST = """
 
 def gossip_node() -> Node:
     """This node for the endpoints and the round: peers' records it keeps go on the map."""
-    return this_node(follow=_onto_the_map)
+    return this_node(follow=peer_record_show)
 
 
-def _onto_the_map(record: Record) -> None:
-    """A kept record's map row (a tombstone takes it off), in a savepoint of its own.
+def peer_record_show(record: Record) -> None:
+    """A kept peer record's map row (a tombstone takes it off), in a savepoint of its own.
 
     A record that is valid yet holds a value the table cannot (DataError) would
     otherwise undo its whole batch, in every exchange, and stop gossip for good.
     """
     try:
         with transaction.atomic():
-            sighting_receive(record=record)
+            peer_sighting = _peer_sighting(record)
+            if peer_sighting is None:
+                sighting_forget(origin=record.origin, sighting_id=record.id)
+            else:
+                sighting_receive(peer_sighting=peer_sighting)
     except DataError:
         log.exception("gossip: %s seq %s cannot go on the map", record.origin, record.seq)
+
+
+def _peer_sighting(record: Record) -> PeerSighting | None:
+    """The record in the map's terms; None for one the map cannot show (a tombstone)."""
+    # The map needs a time: when the photo was taken, else when its origin published it.
+    published_at = _instant(record.published_at)
+    observed_at = _instant(record.observed_at) or published_at
+    if record.deleted or record.location is None or observed_at is None:
+        return None
+    return PeerSighting(
+        id=uuid.UUID(record.id),
+        origin=record.origin,
+        origin_host=peer_hosts(node_ids={record.origin}).get(record.origin, ""),
+        seq=record.seq,
+        lon=record.location.lon,
+        lat=record.location.lat,
+        precision_m=record.location.precision_m,
+        labels=[label.model_dump() for label in record.labels],
+        observed_at=observed_at,
+        published_at=published_at or timezone.now(),
+        image_url=record.image_url or "",
+        thumb_url=record.thumb_url or "",
+    )
+
+
+def _instant(text: str | None) -> datetime | None:
+    """A record's timestamp in UTC; None if there is none the database can hold.
+
+    A valid RFC 3339 time can still leave Python's years 1-9999 once moved to UTC
+    (0001-01-01T00:00:00+14:00): signed by its origin, such a record would otherwise
+    fail every batch it came in, in every exchange, for good.
+    """
+    try:
+        return None if text is None else datetime.fromisoformat(text).astimezone(UTC)
+    except (ValueError, OverflowError):
+        return None
 
 
 def info_answer() -> Info:
@@ -92,6 +141,8 @@ def peer_answered(*, peer: Peer, received: int) -> None:
         last_contact=now, failures=0, last_error="", next_attempt_at=now
     )
     peer_records_count(node_id=peer.node_id, received=received)
+    # Its sightings that arrived before this node knew where it is name it now.
+    sightings_origin_host_set(origin=peer.node_id, host=urlsplit(peer.base_url).netloc)
 
 
 def peer_failed(*, peer: Peer, error: str) -> None:
@@ -116,8 +167,10 @@ def peer_records_count(*, node_id: str, received: int) -> None:
 
 
 def peers_forget_silent(*, now: datetime) -> int:
+    """Drop the peers silent for a week, and the candidates that never answered."""
     deleted, _ = Peer.objects.silent_for(FORGET_AFTER, now).delete()
-    return deleted
+    given_up, _ = Peer.objects.given_up(now).delete()
+    return deleted + given_up
 
 
 def inbound_admit(*, client: str, now: datetime) -> int:
@@ -136,22 +189,28 @@ def inbound_counts_prune(*, now: datetime) -> int:
 
 
 def own_records_reconcile() -> int:
-    """Bring this node's records in line with its public sightings; returns the changes.
+    """Catch up with what bypassed the outbox; returns the changes.
 
-    sighting_publish keeps them in step, but not for what bypasses it: sightings made
-    public while gossip was off, and sightings deleted by cascade (deleting a user).
-    The worker runs this on a timer, and once at start.
+    The outbox keeps the map and the records in step, but not for what went past
+    the services: a submission deleted behind their back (its sighting is left for
+    this to remove, since it is not cascaded), and, with gossip on, sightings made
+    public while gossip was off. The worker runs this on a timer, and once at start.
     """
-    if not gossip_enabled():
-        return 0
-    own = node_key().node_id
-    live = HeldRecord.objects.filter(origin=own, deleted=False)
     local = Sighting.objects.filter(origin="")
+    gone = local.exclude(submission_id__in=Submission.objects.values("pk"))
     changes = 0
-    for sighting in local.exclude(id__in=live.values("sighting_id")).select_related("submission"):
-        if sighting.submission is not None:
-            sighting_publish(submission=sighting.submission)  # under its submission's lock
-            changes += 1
+    for submission_id in gone.filter(submission_id__isnull=False).values_list(
+        "submission_id", flat=True
+    ):
+        submission_share(submission_id=submission_id)
+        changes += 1
+    if not gossip_enabled():
+        return changes
+    live = HeldRecord.objects.filter(origin=node_key().node_id, deleted=False)
+    unshared = local.exclude(id__in=live.values("sighting_id")).filter(submission_id__isnull=False)
+    for submission_id in unshared.values_list("submission_id", flat=True):
+        submission_share(submission_id=submission_id)
+        changes += 1
     for sighting_id in live.exclude(sighting_id__in=local.values("id")).values_list(
         "sighting_id", flat=True
     ):

@@ -16,9 +16,10 @@ from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 from pydantic import BaseModel, ValidationError
 
-from gossip import messages, selectors, services
+from gossip import selectors, services
 from gossip.identity import gossip_enabled, node_key
-from gossip.records import validation_reason
+from gossip.protocol import messages
+from gossip.protocol.records import validation_reason
 
 CHUNK_BYTES = 64 * 1024
 
@@ -61,6 +62,7 @@ def peers_page(request: HttpRequest) -> HttpResponse:
         "seeds": settings.GOSSIP_SEEDS,
         "records_held": selectors.records_held(),
         "rows": selectors.peers_overview(),
+        "candidates": selectors.candidates_count(),
         "now": timezone.now(),
     }
     return render(request, "gossip/peers.html", context)
@@ -99,7 +101,7 @@ def _caller(request: HttpRequest) -> str:
     """The caller's address. Behind our own proxy that is the last X-Forwarded-For entry:
     the one the proxy added (any before it, the caller may have made up)."""
     forwarded = request.headers.get("X-Forwarded-For", "")
-    if settings.GOSSIP_BEHIND_PROXY and forwarded:
+    if settings.BEHIND_PROXY and forwarded:
         return forwarded.split(",")[-1].strip()
     return request.META.get("REMOTE_ADDR", "")
 

@@ -5,13 +5,9 @@ logged-in reader's own sightings come back where they really are, marked `mine`.
 Sightings other deployments shared (gossip) are marked with their `origin`.
 """
 
-from django.core.files.storage import storages
 from django.http import HttpRequest
 from ninja import Query, Router
 
-from birdai.submissions.models import Submission
-from birdai.submissions.schemas import Problem
-from gossip.selectors import peer_hosts
 from map.clusters import Cluster, map_clusters
 from map.grid import CLUSTER_BELOW_ZOOM, cell_degrees
 from map.schemas import (
@@ -26,6 +22,9 @@ from map.schemas import (
     cursor_encode,
 )
 from map.selectors import MapPoint, map_points
+from submissions import storage
+from submissions.models import Submission
+from submissions.schemas import Problem
 
 router = Router(tags=["map"])
 
@@ -48,9 +47,8 @@ def sighting_list(request: HttpRequest, query: Query[SightingsQuery]) -> Sightin
     points, next_page = map_points(
         filters=filters, viewer=viewer, limit=query.limit, after=query.after()
     )
-    hosts = peer_hosts(node_ids={point.origin for point in points if point.origin})
     return SightingCollection(
-        features=[_sighting_feature(request, point, hosts) for point in points],
+        features=[_sighting_feature(request, point) for point in points],
         clustered=False,
         next_cursor=cursor_encode(next_page) if next_page else None,
     )
@@ -68,11 +66,12 @@ def _cluster_feature(cluster: Cluster) -> ClusterFeature:
     )
 
 
-def _sighting_feature(
-    request: HttpRequest, point: MapPoint, hosts: dict[str, str]
-) -> SightingFeature:
+def _sighting_feature(request: HttpRequest, point: MapPoint) -> SightingFeature:
     own = point.own
-    thumbnail = storages["default"].url(point.thumbnail) if point.thumbnail else None
+    if own is not None:  # the reader's own, private ones too: the URL only its owner may use
+        thumbnail: str | None = storage.served_copy_url(own, thumbnail=True)
+    else:
+        thumbnail = storage.served_url(point.thumbnail) if point.thumbnail else None
     # A peer's thumbnail is where its origin serves it: the browser loads it from there.
     thumbnail_url = request.build_absolute_uri(thumbnail) if thumbnail else point.thumb_url
     return SightingFeature(
@@ -87,7 +86,7 @@ def _sighting_feature(
             thumbnail_url=thumbnail_url or None,
             mine=own is not None,
             origin=point.origin or None,
-            origin_host=hosts.get(point.origin),
+            origin_host=point.origin_host or None,
             geoprivacy=Submission.Geoprivacy(own.geoprivacy) if own else None,
             page_url=request.build_absolute_uri(own.get_absolute_url()) if own else None,
         ),

@@ -9,8 +9,8 @@ from django.db.models import Count, F, Func, Q, Sum
 from django.db.models.functions import Cast, Floor
 from django.utils import timezone
 
-from birdai.submissions.models import Submission
 from map.grid import BBox, CellRange, cell_degrees
+from submissions.models import Submission
 
 
 class Longitude(Func):
@@ -80,12 +80,20 @@ class Sighting(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     origin = models.CharField(max_length=255, blank=True)  # a peer's node id; "" = this node
     seq = models.BigIntegerField(null=True, blank=True)  # the order the origin published in
+    # Neither is cascaded: deleting a submission (or its owner) leaves the row for
+    # gossip.sharing, which takes it off the map and tells peers (a tombstone), with
+    # the cluster counts kept right, as it consumes the submissions outbox.
     submission = models.OneToOneField(
-        Submission, on_delete=models.CASCADE, null=True, blank=True, related_name="sighting"
+        Submission,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        null=True,
+        blank=True,
+        related_name="sighting",
     )
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        on_delete=models.CASCADE,
+        on_delete=models.SET_NULL,
         null=True,
         blank=True,
         related_name="sightings",
@@ -102,6 +110,7 @@ class Sighting(models.Model):
     # (absolute https URLs; the browser loads them, this server never does). "" here.
     image_url = models.URLField(max_length=1000, blank=True)
     thumb_url = models.URLField(max_length=1000, blank=True)
+    origin_host = models.CharField(max_length=255, blank=True)  # the peer's host, if known
 
     objects = SightingQuerySet.as_manager()
 

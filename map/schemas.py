@@ -14,9 +14,9 @@ from typing import Literal, Self
 from ninja import Field, Schema
 from pydantic import BaseModel, field_validator, model_validator
 
-from birdai.submissions.models import Submission
 from map.grid import MAX_ZOOM, BBox
 from map.selectors import MapFilter, Position
+from submissions.models import Submission
 
 DEFAULT_LIMIT = 500
 MAX_LIMIT = 1000  # about 400 bytes a sighting: a page stays under half a megabyte

@@ -15,9 +15,9 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import F, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 
-from birdai.submissions.models import Detection, Submission
 from map.grid import BBox
 from map.models import Latitude, Longitude, Sighting, SightingQuerySet, envelope
+from submissions.models import Detection, Submission
 
 # What a page shows of a public row; the names of MapPoint's fields.
 PUBLIC_FIELDS = (
@@ -31,6 +31,7 @@ PUBLIC_FIELDS = (
     "precision_m",
     "thumbnail",
     "origin",
+    "origin_host",
     "thumb_url",
 )
 
@@ -67,6 +68,7 @@ class MapPoint:
     own: Submission | None  # set only for the viewer's own sightings
     origin: str = ""  # a peer's node id; "" for this node's own sightings
     thumb_url: str = ""  # a peer's sighting: its thumbnail, where its origin serves it
+    origin_host: str = ""  # a peer's sighting: where its origin is, when known
 
     @property
     def position(self) -> Position:

@@ -1,20 +1,25 @@
-"""Writes to the public map: every change to a Sighting, and to its cluster counts, is here."""
+"""Writes to the public map: every change to a Sighting, and to its cluster counts, is here.
+
+This app sits above submissions and below gossip: it never calls gossip. gossip.sharing
+calls sighting_publish for each change in the submissions outbox and sighting_receive
+for each peer record it keeps, and does the gossip side of each in the same transaction.
+"""
 
 import logging
-from datetime import UTC, datetime
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
 
-from django.conf import settings
 from django.contrib.gis.geos import Point
 from django.db import connection, transaction
 from django.utils import timezone
 
-from birdai.submissions.models import Submission
-from gossip.publishing import own_record_publish, own_record_withdraw
-from gossip.records import Record
-from map.geoprivacy import farthest_corner_m, obscure
 from map.grid import CLUSTER_BELOW_ZOOM, cell_index
 from map.models import ClusterCell, Sighting
 from map.selectors import submission_labels, submission_observed_at
+from submissions.models import Submission
+from submissions.selectors import public_position
 
 logger = logging.getLogger(__name__)
 
@@ -37,61 +42,86 @@ INSERT_COUNTS = """
 """
 
 
-def sighting_publish(*, submission: Submission) -> Sighting | None:
-    """Make the submission's public row match its current state, and return that row.
+@dataclass(frozen=True)
+class Publication:
+    """What sighting_publish did: the public row as it is now, or the one it took away."""
+
+    sighting: Sighting | None = None
+    withdrawn: uuid.UUID | None = None  # the id of a row that stopped being public
+
+
+def sighting_publish(*, submission_id: uuid.UUID) -> Publication:
+    """Make the submission's public row match its current state.
 
     Classified, with a position and not private: a row at its public position.
-    Anything else: no row. Called when classification finishes and whenever the
-    owner changes the geoprivacy; calling it again changes nothing. Peers hear of
-    each change through gossip: a new signed version of the row, or a tombstone.
+    Anything else, a deleted submission included: no row. Calling it again changes
+    nothing. gossip.sharing calls it for every change the submissions outbox
+    records, and tells peers of the result in the same transaction.
     """
     with transaction.atomic():
         # Locked, so that a classification finishing while the owner changes the
         # geoprivacy cannot leave the row of a state that is already gone.
-        current = Submission.objects.select_for_update().get(pk=submission.pk)
-        sighting = Sighting.objects.filter(submission=current).first()
+        current = Submission.objects.select_for_update().filter(pk=submission_id).first()
+        sighting = Sighting.objects.filter(submission_id=submission_id).first()
         before = _mark(sighting)
-        public = _public_position(current)
-        if public is None:
+        public = None if current is None else public_position(current)
+        if current is None or public is None:
+            withdrawn = None if sighting is None else sighting.id
             if sighting is not None:
-                own_record_withdraw(sighting_id=str(sighting.id))
                 sighting.delete()
             _counts_move(before, None)
-            return None
+            return Publication(withdrawn=withdrawn)
         sighting = sighting or Sighting(submission=current, owner_id=current.owner_id)
-        sighting.point, sighting.precision_m = public
+        sighting.point, sighting.precision_m = public.point, public.precision_m
         _copy_labels_and_time(current, sighting)
         sighting.save()
-        # Before the cluster counts: gossip's lock is always taken before their rows.
-        own_record_publish(sighting=sighting)
         _counts_move(before, _mark(sighting))
-        return sighting
+        return Publication(sighting=sighting)
 
 
-def sighting_receive(*, record: Record) -> Sighting | None:
-    """Show a peer's sighting on the map as `record` (a new version of it) has it.
+@dataclass(frozen=True)
+class PeerSighting:
+    """A sighting as another deployment shared it (a gossip record, in the map's terms)."""
+
+    id: uuid.UUID
+    origin: str  # the peer's node id
+    origin_host: str  # where that peer is, when this node knows it; "" if not
+    seq: int
+    lon: float
+    lat: float
+    precision_m: float | None
+    labels: list[dict[str, Any]]  # [{label, confidence}], in any order
+    observed_at: datetime
+    published_at: datetime
+    image_url: str
+    thumb_url: str
+
+
+def sighting_receive(*, peer_sighting: PeerSighting) -> Sighting | None:
+    """Show a peer's sighting on the map as this, its newest version, has it.
 
     Called by gossip for every record of another origin that it keeps, inside the
-    transaction (and under the lock) that keeps it. A tombstone, or a version
-    without a position, takes the sighting off the map.
+    transaction (and under the lock) that keeps it; a tombstone, or a version
+    without a position or time, goes to sighting_forget instead.
     """
-    # The map needs a time: when the photo was taken, else when its origin published it.
-    observed_at = _instant(record.observed_at) or _instant(record.published_at)
-    if record.deleted or record.location is None or observed_at is None:
-        sighting_forget(origin=record.origin, sighting_id=record.id)
-        return None
-    sighting = Sighting.objects.filter(pk=record.id).first()
-    if sighting is not None and sighting.origin != record.origin:
+    sighting = Sighting.objects.filter(pk=peer_sighting.id).first()
+    if sighting is not None and sighting.origin != peer_sighting.origin:
         # Ids are UUIDs, so only a node that lies meets one it does not own.
-        logger.warning("map: %s seq %s claims another's sighting", record.origin, record.seq)
+        logger.warning(
+            "map: %s seq %s claims another's sighting", peer_sighting.origin, peer_sighting.seq
+        )
         return None
     before = _mark(sighting)
-    sighting = sighting or Sighting(id=record.id, origin=record.origin)
-    _copy_record(record, sighting)
-    sighting.observed_at = observed_at
+    sighting = sighting or Sighting(id=peer_sighting.id, origin=peer_sighting.origin)
+    _copy_peer_sighting(peer_sighting, sighting)
     sighting.save()
     _counts_move(before, _mark(sighting))
     return sighting
+
+
+def sightings_origin_host_set(*, origin: str, host: str) -> int:
+    """Where a peer is now, on each of its sightings (the map's popups name it)."""
+    return Sighting.objects.filter(origin=origin).exclude(origin_host=host).update(origin_host=host)
 
 
 def sighting_forget(*, origin: str, sighting_id: str) -> None:
@@ -119,24 +149,6 @@ def cluster_cells_rebuild() -> int:
     return ClusterCell.objects.count()
 
 
-def _public_position(submission: Submission) -> tuple[Point, float | None] | None:
-    """Where everyone else may see the sighting and how precisely; None: nowhere."""
-    location = submission.location
-    if (
-        submission.status != Submission.Status.DONE
-        or location is None
-        or submission.geoprivacy == Submission.Geoprivacy.PRIVATE
-    ):
-        return None
-    accuracy_m = submission.location_accuracy_m
-    if submission.geoprivacy == Submission.Geoprivacy.OPEN:
-        return Point(location.x, location.y, srid=4326), accuracy_m
-    # Anything but open is obscured: an unknown value must not publish the true position.
-    key = settings.SECRET_KEY.encode()
-    lat, lon = obscure(location.y, location.x, key=key, seed=submission.pk.bytes)
-    return Point(lon, lat, srid=4326), round(farthest_corner_m(lat, lon) + (accuracy_m or 0.0))
-
-
 def _copy_labels_and_time(submission: Submission, sighting: Sighting) -> None:
     labels = submission_labels(submission)
     sighting.labels = labels
@@ -146,33 +158,19 @@ def _copy_labels_and_time(submission: Submission, sighting: Sighting) -> None:
     sighting.published_at = timezone.now()
 
 
-def _copy_record(record: Record, sighting: Sighting) -> None:
-    assert record.location is not None  # a record without one is forgotten instead
-    labels = sorted(
-        (label.model_dump() for label in record.labels), key=lambda label: -label["confidence"]
-    )
-    sighting.seq = record.seq
-    sighting.point = Point(record.location.lon, record.location.lat, srid=4326)
-    sighting.precision_m = record.location.precision_m
+def _copy_peer_sighting(peer_sighting: PeerSighting, sighting: Sighting) -> None:
+    labels = sorted(peer_sighting.labels, key=lambda label: -label["confidence"])
+    sighting.seq = peer_sighting.seq
+    sighting.origin_host = peer_sighting.origin_host
+    sighting.point = Point(peer_sighting.lon, peer_sighting.lat, srid=4326)
+    sighting.precision_m = peer_sighting.precision_m
     sighting.labels = labels
     sighting.label = labels[0]["label"] if labels else ""
     sighting.confidence = labels[0]["confidence"] if labels else None
-    sighting.published_at = _instant(record.published_at) or timezone.now()
-    sighting.image_url = record.image_url or ""
-    sighting.thumb_url = record.thumb_url or ""
-
-
-def _instant(text: str | None) -> datetime | None:
-    """A record's timestamp in UTC; None if there is none the database can hold.
-
-    A valid RFC 3339 time can still leave Python's years 1-9999 once moved to UTC
-    (0001-01-01T00:00:00+14:00): signed by its origin, such a record would otherwise
-    fail every batch it came in, in every exchange, for good.
-    """
-    try:
-        return None if text is None else datetime.fromisoformat(text).astimezone(UTC)
-    except (ValueError, OverflowError):
-        return None
+    sighting.observed_at = peer_sighting.observed_at
+    sighting.published_at = peer_sighting.published_at
+    sighting.image_url = peer_sighting.image_url
+    sighting.thumb_url = peer_sighting.thumb_url
 
 
 def _mark(sighting: Sighting | None) -> Mark | None:

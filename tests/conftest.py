@@ -19,11 +19,12 @@ from PIL import Image
 from PIL.ExifTags import Base
 from PIL.PngImagePlugin import PngInfo
 
-from birdai.accounts.services import api_token_create
+from accounts.services import api_token_create
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
-# Fixtures that live in their own module: `located` (sightings on the map).
-pytest_plugins = ["tests.sightings"]
+# Fixtures that live in their own module: `located` (sightings on the map),
+# `start_inference` (the inference service as a process).
+pytest_plugins = ["tests.sightings", "tests.inference_service"]
 PASSWORD = "correct-horse-battery-staple"
 CLASSES = ("squirrel", "bird", "person", "dog", "cat")
 
@@ -286,3 +287,7 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
             [pytest.param(path, id=str(path.relative_to(folder))) for path in jpegs]
             or [pytest.param(None, id="no-corpus")],
         )
+
+
+# S3 on a local moto server, for the storage, health and settings tests (tests/s3.py).
+from tests.s3 import s3, s3_down, s3_endpoint, s3_settings  # noqa: E402, F401

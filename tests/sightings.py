@@ -7,8 +7,8 @@ from datetime import UTC, datetime
 import pytest
 from django.contrib.gis.geos import Point
 
-from birdai.submissions.models import Detection, Submission
-from map.services import sighting_publish
+from gossip.sharing import submission_share
+from submissions.models import Detection, Submission
 
 SightingFactory = Callable[..., Submission]
 MAY_2024 = datetime(2024, 5, 17, 8, 30, tzinfo=UTC)
@@ -55,7 +55,7 @@ def located(db) -> SightingFactory:
             Detection.objects.create(
                 submission=submission, label=label, confidence=confidence, x1=1, y1=2, x2=30, y2=40
             )
-        sighting_publish(submission=submission)
+        submission_share(submission_id=submission.pk)
         return submission
 
     return make

@@ -4,7 +4,7 @@ import pytest
 from django.core.files.storage import storages
 from django.utils import timezone
 
-from birdai.workers.models import Worker
+from workers.models import Worker
 
 pytestmark = pytest.mark.django_db
 

@@ -9,8 +9,8 @@ import sys
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
-from tests.birdai.conftest import settings_module
 from tests.conftest import REPO_ROOT
+from tests.s3 import settings_module
 
 PRODUCTION = {
     "BIRDAI_DEBUG": "0",

@@ -15,10 +15,11 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from django.core.files.base import ContentFile
 from django.core.files.storage import storages
+from django.utils import timezone
 
 from gossip.models import Peer
+from gossip.services import peer_record_show
 from map.grid import cell_index
-from map.services import sighting_receive
 from tests.e2e.conftest import ARTIFACTS, log_in
 from tests.gossip.actors import node_of, squirrel
 
@@ -274,9 +275,10 @@ def test_a_peers_sighting_says_where_it_comes_from(page, live_server, offline_ti
     from playwright.sync_api import expect
 
     bob = node_of("bob")
-    Peer.objects.create(node_id=bob.node_id, base_url=bob.base_url)
+    # A peer that has answered this node: a mere candidate's address is only a claim.
+    Peer.objects.create(node_id=bob.node_id, base_url=bob.base_url, last_contact=timezone.now())
     record = squirrel(bob, 1)
-    sighting_receive(record=record)
+    peer_record_show(record)
     page.route("https://bob.birdai.example/**", lambda route: route.abort("internetdisconnected"))
 
     page.goto(f"{live_server.url}/map/#{view(14, 51.5074, -0.1278)}")

@@ -9,7 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django_tasks_db.models import DBTaskResult
 
-from birdai.submissions.models import Submission
+from submissions.models import Submission
 from tests.e2e.conftest import wait_for
 
 pytestmark = pytest.mark.model

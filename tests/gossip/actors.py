@@ -9,12 +9,12 @@ import uuid
 
 from pydantic import JsonValue
 
-from gossip.node import Node
-from gossip.origin import publish
-from gossip.peers import MemoryPeerBook
-from gossip.records import Record, RecordBody
-from gossip.signing import NodeKey, canonical_json
-from gossip.store import MemoryStore
+from gossip.protocol.node import Node
+from gossip.protocol.origin import publish
+from gossip.protocol.peers import MemoryPeerBook
+from gossip.protocol.records import Record
+from gossip.protocol.signing import NodeKey, canonical_json
+from gossip.protocol.store import MemoryStore
 
 
 def key_of(name: str) -> NodeKey:
@@ -48,5 +48,4 @@ def signed_as(key: NodeKey, fields: dict[str, JsonValue]) -> dict[str, JsonValue
 
     How mallory forges: record_sign would set the origin to her own key.
     """
-    body = RecordBody.model_validate(fields)
-    return {**fields, "sig": key.sign(canonical_json(body.model_dump(mode="json")))}
+    return {**fields, "sig": key.sign(canonical_json(fields))}

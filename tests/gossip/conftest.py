@@ -6,8 +6,8 @@ from collections.abc import Iterator
 
 import pytest
 
-from gossip.node import Node
-from gossip.signing import NodeKey
+from gossip.protocol.node import Node
+from gossip.protocol.signing import NodeKey
 from tests.gossip.actors import key_of, node_of
 from tests.gossip.https_server import https_server, node_handle
 from tests.gossip.tls import Certificates, certificates_make

@@ -1,7 +1,7 @@
 """HTTPS servers on loopback, in a thread, for the peers client to call.
 
 `https_server` answers with whatever `handle` writes: a well-behaved peer (bob's
-node, in memory, answering as gossip/node.py does), or one that misbehaves (too
+node, in memory, answering as gossip/protocol/node.py does), or one that misbehaves (too
 big, too slow, not JSON). Every server stops when its `with` block ends.
 """
 
@@ -12,8 +12,8 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-from gossip import messages
-from gossip.node import Node, answer_exchange, answer_probe, answer_updates
+from gossip.protocol import messages
+from gossip.protocol.node import Node, answer_exchange, answer_probe, answer_updates
 from tests.gossip.tls import Certificates
 
 type Handle = Callable[[BaseHTTPRequestHandler, bytes], None]

@@ -2,6 +2,7 @@
 
 import subprocess
 import tarfile
+import tomllib
 
 import pytest
 
@@ -28,15 +29,10 @@ def test_it_holds_what_the_servers_run_and_nothing_else(tmp_path):
         members = tar.getmembers()
     names = {member.name for member in members}
     assert {"manage.py", "pyproject.toml", "requirements.lock", "birdai/settings.py"} <= names
-    assert {name.split("/")[0] for name in names} <= {
-        "birdai",
-        "classifier",
-        "map",
-        "gossip",
-        "manage.py",
-        "pyproject.toml",
-        "requirements.lock",
-        "LICENSE",
-    }
+    # Every package the project installs (pyproject.toml), and nothing else but files.
+    find = tomllib.loads((REPO_ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]
+    packages = {pattern.rstrip("*") for pattern in find["packages"]["find"]["include"]}
+    files = {"manage.py", "pyproject.toml", "requirements.lock", "LICENSE"}
+    assert {name.split("/")[0] for name in names} == packages | files
     # Nothing of the machine that packed it: no owner, no time.
     assert {(m.uid, m.gid, m.mtime) for m in members} == {(0, 0, 0)}

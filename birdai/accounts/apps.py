@@ -1,8 +1,0 @@
-from django.apps import AppConfig
-
-
-class AccountsConfig(AppConfig):
-    """Sign-up, sign-in and API tokens."""
-
-    name = "birdai.accounts"
-    label = "accounts"

@@ -1,8 +1,0 @@
-from django.apps import AppConfig
-
-
-class SubmissionsConfig(AppConfig):
-    """Photos people upload and what the classifier found in them."""
-
-    name = "birdai.submissions"
-    label = "submissions"

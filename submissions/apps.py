@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+
+
+class SubmissionsConfig(AppConfig):
+    """Photos people upload and what the classifier found in them."""
+
+    name = "submissions"
+    label = "submissions"
