@@ -1,0 +1,51 @@
+variable "region" {
+  description = "Where the VM runs (us-east-1 has the prices docs/stages/ca1.md quotes)."
+  type        = string
+  default     = "us-east-1"
+}
+
+variable "name" {
+  description = "Prefix of every resource's name."
+  type        = string
+  default     = "birdai-ca1"
+}
+
+variable "tags" {
+  description = "Extra tags on every resource (Project, Stage and ManagedBy are always there)."
+  type        = map(string)
+  default     = {}
+}
+
+variable "instance_type" {
+  description = "t4g.small (arm64, 2 GiB, ~12.25 USD a month) is the cheapest that fits; t3.small on x86-64; the micro types need the swap and GUNICORN_WORKERS=1."
+  type        = string
+  default     = "t4g.small"
+}
+
+variable "ami_id" {
+  description = "Pin an AMI; null: the current Ubuntu 24.04 for the instance type's architecture."
+  type        = string
+  default     = null
+}
+
+variable "ssh_cidr" {
+  description = "Your address as a /32 (curl -s https://checkip.amazonaws.com): the only one that may ssh in."
+  type        = string
+
+  validation {
+    condition     = can(cidrhost(var.ssh_cidr, 0)) && var.ssh_cidr != "0.0.0.0/0"
+    error_message = "ssh_cidr is an address range such as 203.0.113.5/32, and not the whole internet."
+  }
+}
+
+variable "ssh_public_key" {
+  description = "Your ssh public key (the text of ~/.ssh/id_ed25519.pub); null: no key pair (EC2 Instance Connect)."
+  type        = string
+  default     = null
+}
+
+variable "web_cidr_blocks" {
+  description = "Who may reach the site on 8000 (gunicorn) and 80 (haproxy, the Ansible way)."
+  type        = list(string)
+  default     = ["0.0.0.0/0"]
+}
