@@ -11,12 +11,12 @@ import argparse
 import io
 import json
 import statistics
-import subprocess
 import sys
 import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from bench.child import run_in_child
 from bench.classifier_setup import VARIANTS, prepare
 from bench.machine import machine
 from bench.options import parse_args
@@ -44,7 +44,9 @@ def main(argv: list[str] | None = None) -> int:
     variants = [VARIANTS[name] for name in args.variants.split(",")]
     before = machine()  # the load average before we add ours: others share this machine
     setup = prepare(args, variants, SIZES)
-    results = {variant.name: _in_child(setup[variant.name]) for variant in variants}
+    results = {
+        variant.name: run_in_child("bench.classifier", setup[variant.name]) for variant in variants
+    }
     summary = summary_of(args, before, results)
     print_table(results, summary)
     print(json.dumps(summary))
@@ -105,15 +107,6 @@ def _decoded(files: list[bytes]) -> list["Image.Image"]:
     for image in images:
         image.load()  # decode now, outside the timed call
     return images
-
-
-def _in_child(job: dict[str, Any]) -> dict[str, Any]:
-    command = [sys.executable, "-m", "bench.classifier", "--child", json.dumps(job)]
-    # Our own interpreter and module, with arguments we built: S603 does not apply.
-    done = subprocess.run(command, capture_output=True, text=True, check=False)  # noqa: S603
-    if done.returncode != 0:
-        raise SystemExit(f"benchmark child failed:\n{done.stderr}")
-    return dict(json.loads(done.stdout.splitlines()[-1]))
 
 
 def _peak_rss_mb() -> int:

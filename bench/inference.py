@@ -26,6 +26,7 @@ from typing import Any
 from PIL import Image
 
 import classifier
+from bench.child import run_in_child
 from bench.classifier import SIZES
 from bench.machine import machine, machine_line
 from bench.options import parse_args
@@ -48,8 +49,8 @@ def main(argv: list[str] | None = None) -> int:
     job |= {"classes": list(read_manifest(onnx).classes), "device": args.device}
     try:
         idle_mb = _rss_mb(server.pid, "VmRSS")
-        client = _in_child({**job, "mode": "client"})
-        paired = _in_child({**job, "mode": "paired", "threads": args.threads})
+        client = run_in_child("bench.inference", {**job, "mode": "client"})
+        paired = run_in_child("bench.inference", {**job, "mode": "paired", "threads": args.threads})
         service = {"idle_rss_mb": idle_mb, "peak_rss_mb": _rss_mb(server.pid, "VmHWM")}
     finally:
         server.terminate()
@@ -182,14 +183,6 @@ def _free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return int(probe.getsockname()[1])
-
-
-def _in_child(job: dict[str, Any]) -> dict[str, Any]:
-    command = [sys.executable, "-m", "bench.inference", "--child", json.dumps(job)]
-    done = subprocess.run(command, capture_output=True, text=True, check=False)  # noqa: S603
-    if done.returncode != 0:
-        raise SystemExit(f"benchmark child failed:\n{done.stderr}")
-    return dict(json.loads(done.stdout.splitlines()[-1]))
 
 
 def _rss_mb(pid: int | str, field: str) -> int:
