@@ -36,7 +36,7 @@ LOADTEST_VENV := .venv-loadtest
 LOADTEST_PINS := locust==2.47.0 pillow==13.0.0
 LOADTEST := $(PY) -m loadtest.stack
 
-.PHONY: help install system-deps venv db db-stop migrate model model-untrained run web worker test lint fmt typecheck check-migrations pytest bench-classifier bench-map bench-gossip bench-inference bench-quick vendor-leaflet lock clean tools lint-docker test-stages lock-tools ansible-tools lint-ansible loadtest loadtest-api loadtest-ci loadtest-soak loadtest-defaults loadtest-venv lock-loadtest
+.PHONY: fuzz help install system-deps venv db db-stop migrate model model-untrained run web worker test lint fmt typecheck check-migrations pytest bench-classifier bench-map bench-gossip bench-inference bench-quick vendor-leaflet lock clean tools lint-docker test-stages lock-tools ansible-tools lint-ansible loadtest loadtest-api loadtest-ci loadtest-soak loadtest-defaults loadtest-venv lock-loadtest
 
 help: ## list the targets
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
@@ -104,6 +104,10 @@ check-migrations: venv db ## fail if a model change has no migration
 
 pytest: venv db ## the test suite (pass ARGS=... to pytest)
 	$(TEST_ENV) $(VENV)/bin/pytest $(ARGS)
+
+# make test runs tests/fuzz with 60 examples a target (10-20 through HTTP); this is the long pass.
+fuzz: venv db ## the upload, EXIF and API fuzzers at 3,000 examples a target (tests/fuzz)
+	BIRDAI_FUZZ=fuzz $(TEST_ENV) $(VENV)/bin/pytest tests/fuzz $(ARGS)
 
 test-stages: venv db lint-docker lint-ansible ## the course stages: images with podman, Ansible onto namespace hosts (CI runs it too)
 	scripts/install-system-deps stages

@@ -52,8 +52,44 @@ class BirdaiAPI(NinjaAPI):
         key = (path_prefix, *sorted((path_params or {}).items()))
         if key not in self._schemas:  # two threads at once both build it: no harm
             built = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
-            self._schemas[key] = built
+            self._schemas[key] = errors_document(built)
         return self._schemas[key]
+
+
+# What every refusal's body is: {"detail": "one readable sentence"}.
+PROBLEM = {
+    "title": "Problem",
+    "type": "object",
+    "properties": {"detail": {"title": "Detail", "type": "string"}},
+    "required": ["detail"],
+}
+
+
+def errors_document(schema: OpenAPISchema) -> OpenAPISchema:
+    """Declares the refusals every operation can give, as the handlers below send them.
+
+    Any operation with input answers 400 (invalid_input); one behind a login 401; one
+    with an id in its path 404. Declaring them keeps clients and schemathesis honest
+    about every status the API sends (tests/fuzz/test_openapi.py).
+    """
+    problem = {"$ref": "#/components/schemas/Problem"}
+    schema["components"]["schemas"].setdefault("Problem", PROBLEM)
+    for path, operations in schema["paths"].items():
+        for operation in operations.values():
+            refusals = {"400": "Invalid input"}
+            if operation.get("security"):
+                refusals["401"] = "Not signed in, or a wrong token"
+            if "{" in path:
+                refusals["404"] = "Not found, or not yours"
+            for status, description in refusals.items():
+                operation["responses"].setdefault(
+                    status,
+                    {
+                        "description": description,
+                        "content": {"application/json": {"schema": problem}},
+                    },
+                )
+    return schema
 
 
 api = BirdaiAPI(

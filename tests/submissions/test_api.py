@@ -147,3 +147,12 @@ def test_openapi_schema_is_published(client):
 
 def test_session_cookie_works_for_the_sites_own_pages(alice_client, make_photo):
     assert alice_client.get(f"{API}/submissions").status_code == 200
+
+
+def test_a_page_past_any_history_is_a_400_not_an_overflow(client, alice_token):
+    for page in (10**6 + 1, 2**63, 10**20):
+        response = client.get(
+            f"/api/v1/submissions?page={page}", headers={"Authorization": f"Bearer {alice_token}"}
+        )
+        assert response.status_code == 400
+        assert "page" in response.json()["detail"]
