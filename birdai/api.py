@@ -19,6 +19,7 @@ from accounts.services import api_token_authenticate
 from map.api import router as map_router
 from submissions.api import router as submissions_router
 from submissions.images import ImageRejected
+from submissions.schemas import Problem
 from submissions.services import QueueFull
 from submissions.storage import StorageUnavailable
 
@@ -56,15 +57,6 @@ class BirdaiAPI(NinjaAPI):
         return self._schemas[key]
 
 
-# What every refusal's body is: {"detail": "one readable sentence"}.
-PROBLEM = {
-    "title": "Problem",
-    "type": "object",
-    "properties": {"detail": {"title": "Detail", "type": "string"}},
-    "required": ["detail"],
-}
-
-
 def errors_document(schema: OpenAPISchema) -> OpenAPISchema:
     """Declares the refusals every operation can give, as the handlers below send them.
 
@@ -73,7 +65,8 @@ def errors_document(schema: OpenAPISchema) -> OpenAPISchema:
     about every status the API sends (tests/fuzz/test_openapi.py).
     """
     problem = {"$ref": "#/components/schemas/Problem"}
-    schema["components"]["schemas"].setdefault("Problem", PROBLEM)
+    # Every refusal's body: {"detail": "one readable sentence"}, the one Problem schema.
+    schema["components"]["schemas"].setdefault("Problem", Problem.model_json_schema())
     for path, operations in schema["paths"].items():
         for operation in operations.values():
             refusals = {"400": "Invalid input"}
