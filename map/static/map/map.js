@@ -23,6 +23,9 @@
   // background of map.css showing; nothing below waits for them.
   L.tileLayer(config.tileUrl, { attribution: config.tileAttribution, maxZoom: 19 }).addTo(map);
   const markers = L.layerGroup().addTo(map);
+  // What is drawn now, by what it was drawn from: a reload that brings back the same
+  // sighting or cluster keeps its marker, so an open popup stays open and nothing flickers.
+  let drawn = new Map();
   let loading = null; // the AbortController of the newest load; older ones are aborted
   const seenLabels = new Set();
 
@@ -49,7 +52,7 @@
       draw(answers, filters);
     } catch (error) {
       if (controller !== loading || error.name === "AbortError") return;
-      markers.clearLayers();
+      replaceMarkers(new Map());
       setStatus("error", "Could not load sightings: " + error.message);
     }
   }
@@ -98,7 +101,7 @@
   // --- Drawing -------------------------------------------------------------
 
   function draw(answers, filters) {
-    markers.clearLayers();
+    const kept = new Map();
     const centre = map.getCenter().lng;
     let sightings = 0, clusters = 0, mine = 0, more = false;
     answers.forEach(function (answer) {
@@ -110,21 +113,31 @@
         // the view is centred on 179°.
         const shift = 360 * Math.round((centre - lon) / 360);
         const at = L.latLng(feature.geometry.coordinates[1], lon + shift);
+        // A cluster's popup asks for its newest sighting with the filters: they are part of it.
+        const key = JSON.stringify([shift, properties.cluster ? filters : null, feature]);
+        kept.set(key, drawn.get(key) || (properties.cluster
+          ? clusterMarker(properties, at, lon, answer.cellDegrees, shift, filters)
+          : sightingMarker(properties, at)));
         if (properties.cluster) {
-          markers.addLayer(clusterMarker(properties, at, lon, answer.cellDegrees, shift, filters));
           sightings += properties.count;
           mine += properties.mine_count;
           clusters += 1;
           Object.keys(properties.labels).forEach(rememberLabel);
         } else {
-          markers.addLayer(sightingMarker(properties, at));
           sightings += 1;
           mine += properties.mine ? 1 : 0;
           rememberLabel(properties.label);
         }
       });
     });
+    replaceMarkers(kept);
     setStatus("ready", summary(sightings, clusters, mine, more, filters));
+  }
+
+  function replaceMarkers(kept) {
+    drawn.forEach(function (marker, key) { if (!kept.has(key)) markers.removeLayer(marker); });
+    kept.forEach(function (marker) { if (!markers.hasLayer(marker)) markers.addLayer(marker); });
+    drawn = kept;
   }
 
   function sightingMarker(properties, at) {
