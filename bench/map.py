@@ -37,6 +37,7 @@ SCENARIOS = [
     ("city", 13, {}, False),
     ("region+label", 7, {"label": "squirrel"}, False),
     ("world+dates", 2, {"from": "2023-01-01", "to": "2023-12-31"}, False),
+    ("region+logged-in", 7, {}, True),
     ("city+logged-in", 13, {}, True),
 ]
 WIDTH_PX, HEIGHT_PX = 1280, 800

@@ -61,7 +61,7 @@ def _cluster_feature(cluster: Cluster) -> ClusterFeature:
         properties=ClusterProperties(
             count=cluster.count,
             mine_count=cluster.mine,
-            labels={label: count for label, count in cluster.labels.items() if count > 0},
+            labels=cluster.labels,
         ),
     )
 

@@ -50,21 +50,28 @@ class SightingQuerySet(models.QuerySet["Sighting"]):
         return self.filter(Q(observed_at__lt=observed_at) | Q(observed_at=observed_at, id__lt=pk))
 
     def cell_counts(self, level: int) -> models.QuerySet[Any, Any]:
-        """Rows {x, y, label, count, lon_sum, lat_sum}: these sightings counted by cell.
+        """Rows {x, y, label, count, lon_sum, lat_sum}: these sightings counted by cell."""
+        return counted_by_cell(self, point="point", label="label", level=level)
 
-        The arithmetic is map.grid.cell_index, done in SQL on the same doubles.
-        """
-        size = cell_degrees(level)
-        return (
-            self.annotate(lon=Longitude("point"), lat=Latitude("point"))
-            .annotate(
-                x=Cast(Floor((F("lon") + 180.0) / size), models.IntegerField()),
-                y=Cast(Floor((F("lat") + 90.0) / size), models.IntegerField()),
-            )
-            .order_by()
-            .values("x", "y", "label")
-            .annotate(count=Count("pk"), lon_sum=Sum("lon"), lat_sum=Sum("lat"))
+
+def counted_by_cell(
+    rows: models.QuerySet[Any, Any], *, point: str, label: str, level: int
+) -> models.QuerySet[Any, Any]:
+    """Rows {x, y, <label>, count, lon_sum, lat_sum}: `rows` counted by cell of `level`.
+
+    The arithmetic is map.grid.cell_index, done in SQL on the same doubles.
+    """
+    size = cell_degrees(level)
+    return (
+        rows.annotate(lon=Longitude(point), lat=Latitude(point))
+        .annotate(
+            x=Cast(Floor((F("lon") + 180.0) / size), models.IntegerField()),
+            y=Cast(Floor((F("lat") + 90.0) / size), models.IntegerField()),
         )
+        .order_by()
+        .values("x", "y", label)
+        .annotate(count=Count("pk"), lon_sum=Sum("lon"), lat_sum=Sum("lat"))
+    )
 
 
 class Sighting(models.Model):
