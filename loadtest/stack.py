@@ -45,6 +45,7 @@ CONFIGS = {
         "worker_threads": 1,
         "worker_nice": 0,
         "worker_idle": True,
+        "password_lane": 1,
     },
 }
 # What --gunicorn … --max-backlog may change of a config.
@@ -57,6 +58,7 @@ SETTINGS = (
     "conn_max_age",
     "max_backlog",
     "upload_share",
+    "password_lane",
 )
 WEB_RSS_LIMIT_MB = 200
 SET_UP_BUDGET_S = 420  # a fresh cluster, migrations, seeding, the model loading
@@ -111,6 +113,7 @@ def _settings(args: argparse.Namespace) -> dict[str, object]:
             chosen[name] = getattr(args, name)
     chosen.setdefault("conn_max_age", 60)  # the app's defaults: BIRDAI_DB_CONN_MAX_AGE,
     chosen.setdefault("max_backlog", 200)  # BIRDAI_MAX_BACKLOG
+    chosen.setdefault("password_lane", 0)  # none: CA3's haproxy
     chosen.setdefault("upload_share", UPLOAD_SHARE.get(args.profile, 0.01))
     return chosen
 
@@ -129,6 +132,7 @@ def _parse(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--worker-idle", action="store_true", default=None, help="run the worker SCHED_IDLE"
     )
+    parser.add_argument("--password-lane", type=int, help="password checks at once (0: any)")
     parser.add_argument("--conn-max-age", type=int, help="BIRDAI_DB_CONN_MAX_AGE")
     parser.add_argument("--max-backlog", type=int, help="BIRDAI_MAX_BACKLOG (backpressure)")
     parser.add_argument("--upload-share", type=float, help="locust's: steps that upload")

@@ -154,10 +154,12 @@ class Topology:
     def _balancing(self) -> dict[str, str]:
         """haproxy.cfg's balance and per-server limit: CA3's, or one queue at haproxy."""
         if self.settings["haproxy"] == "ca3" or self.settings["gunicorn"] == "defaults":
-            return {"LOADTEST_BALANCE": "roundrobin", "LOADTEST_SERVER_MAXCONN": "0"}
+            ca3 = {"LOADTEST_BALANCE": "roundrobin", "LOADTEST_SERVER_MAXCONN": "0"}
+            return ca3 | {"LOADTEST_PASSWORD_MAXCONN": "0"}
         workers, threads = str(self.settings["gunicorn"]).split("x")
         slots = str(int(workers) * int(threads))
-        return {"LOADTEST_BALANCE": "leastconn", "LOADTEST_SERVER_MAXCONN": slots}
+        queue = {"LOADTEST_BALANCE": "leastconn", "LOADTEST_SERVER_MAXCONN": slots}
+        return queue | {"LOADTEST_PASSWORD_MAXCONN": str(self.settings["password_lane"])}
 
     def _env(self) -> dict[str, str]:
         # Nothing of the caller's bird.ai settings: every run is the same stack.
@@ -180,6 +182,9 @@ class Topology:
             "BIRDAI_LOG_LEVEL": "WARNING",
             "BIRDAI_DB_CONN_MAX_AGE": str(self.settings["conn_max_age"]),
             "BIRDAI_MAX_BACKLOG": str(self.settings["max_backlog"]),
+            # Every simulated user comes from 127.0.0.1: the per-address rate limits
+            # (birdai/ratelimit.py) would stop the sign-ups and logins, not a flood.
+            **{f"BIRDAI_RATE_{kind}": "0" for kind in ("LOGIN", "SIGNUP", "TOKEN", "UPLOAD")},
             "BIRDAI_MODEL_WEIGHTS": MODEL,
             "BIRDAI_MODEL_DEVICE": "cpu",
             "BIRDAI_MODEL_THREADS": str(self.settings["worker_threads"]),
