@@ -6,6 +6,9 @@ from birdai import health, views
 from birdai.api import api
 from submissions import media
 
+# A database that cannot be reached is a 503 with Retry-After, not a 500 (birdai/outage.py).
+handler500 = "birdai.outage.server_error_or_outage"
+
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", health.healthz, name="healthz"),
