@@ -16,6 +16,7 @@ from ninja.security import HttpBearer, django_auth
 
 from accounts.api import router as accounts_router
 from accounts.services import api_token_authenticate
+from birdai.ratelimit import limited_view
 from map.api import router as map_router
 from submissions.api import router as submissions_router
 from submissions.images import ImageRejected
@@ -61,27 +62,31 @@ def errors_document(schema: OpenAPISchema) -> OpenAPISchema:
     """Declares the refusals every operation can give, as the handlers below send them.
 
     Any operation with input answers 400 (invalid_input); one behind a login 401; one
-    with an id in its path 404. Declaring them keeps clients and schemathesis honest
-    about every status the API sends (tests/fuzz/test_openapi.py).
+    with an id in its path 404; a rate-limited one 429 (birdai/ratelimit.py). Declaring
+    them keeps clients and schemathesis honest about every status the API sends
+    (tests/fuzz/test_openapi.py).
     """
     problem = {"$ref": "#/components/schemas/Problem"}
     # Every refusal's body: {"detail": "one readable sentence"}, the one Problem schema.
     schema["components"]["schemas"].setdefault("Problem", Problem.model_json_schema())
     for path, operations in schema["paths"].items():
-        for operation in operations.values():
-            refusals = {"400": "Invalid input"}
+        for method, operation in operations.items():
+            refusals = {400: "Invalid input"}
             if operation.get("security"):
-                refusals["401"] = "Not signed in, or a wrong token"
+                refusals[401] = "Not signed in, or a wrong token"
             if "{" in path:
-                refusals["404"] = "Not found, or not yours"
+                refusals[404] = "Not found, or not yours"
+            if method == "post" and limited_view(path):
+                refusals[429] = "Too many requests: try again after Retry-After seconds"
+            responses = operation["responses"]
             for status, description in refusals.items():
-                operation["responses"].setdefault(
-                    status,
-                    {
+                # ninja keys the statuses a decorator declares by int: one of each, or the
+                # JSON would hold "400" twice (Swagger UI refuses such a document).
+                if status not in responses and str(status) not in responses:
+                    responses[status] = {
                         "description": description,
                         "content": {"application/json": {"schema": problem}},
-                    },
-                )
+                    }
     return schema
 
 

@@ -35,6 +35,9 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.gis",
     "django_tasks_db",
+    # Only for /api/v1/docs: installed, ninja serves Swagger UI from our static files
+    # with no inline script (the CSP below); otherwise from a CDN, with one.
+    "ninja",
     "birdai",
     "accounts",
     "submissions",
@@ -45,11 +48,13 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "birdai.ratelimit.RateLimitMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -244,6 +249,14 @@ GOSSIP_RECONCILE_INTERVAL = env_int("BIRDAI_GOSSIP_RECONCILE_INTERVAL", 3600)
 
 API_PAGE_SIZE = 20
 
+# Rate limits, POSTs a minute (birdai/ratelimit.py; 0: none), counted in the database as
+# gossip's are, so across every web process. Login by address and username; sign-up and
+# tokens by address; uploads by user. The load test's stack raises them (one address).
+RATE_LOGIN = env_int("BIRDAI_RATE_LOGIN", 10)
+RATE_SIGNUP = env_int("BIRDAI_RATE_SIGNUP", 20)
+RATE_TOKEN = env_int("BIRDAI_RATE_TOKEN", 20)
+RATE_UPLOAD = env_int("BIRDAI_RATE_UPLOAD", 60)
+
 # The map page's background: any XYZ tile server ({z}/{x}/{y}). The sightings are
 # drawn whether or not the tiles load, so an offline classroom still gets a map.
 # The attribution is HTML that Leaflet shows under the map; a tile server's terms
@@ -263,6 +276,33 @@ SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
 SECURE_HSTS_SECONDS = env_int("BIRDAI_HSTS_SECONDS", 31_536_000 if HTTPS else 0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
 SECURE_HSTS_PRELOAD = HTTPS
+
+
+# Content-Security-Policy (Django's own middleware): no inline script or style anywhere,
+# so templates keep theirs in static files. Images from any https:// origin: the map's
+# tiles, S3 or the CDN, and the photos of peer deployments (gossip), which can be
+# anywhere; an image cannot run anything. Plain http:// only for the origins we set.
+def _origin(url: str) -> str:
+    """scheme://host of an http:// URL ("" otherwise); a tile URL's {s} as a wildcard."""
+    return "/".join(url.replace("{s}", "*").split("/")[:3]) if url.startswith("http://") else ""
+
+
+_IMAGE_ORIGINS = [_origin(MAP_TILE_URL), _origin(MEDIA_URL)]
+if S3_BUCKET:
+    _IMAGE_ORIGINS.append(_origin(S3_OPTIONS["endpoint_url"] or ""))
+SECURE_CSP = {
+    "default-src": ["'self'"],
+    "script-src": ["'self'"],
+    "style-src": ["'self'"],
+    "img-src": ["'self'", "data:", "blob:", "https:", *sorted({o for o in _IMAGE_ORIGINS if o})],
+    "object-src": ["'none'"],
+    "base-uri": ["'self'"],
+    "form-action": ["'self'"],
+    "frame-ancestors": ["'none'"],
+}
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
 # Behind a proxy we run (haproxy, an ingress): trust its X-Forwarded-Proto, and take
 # the caller's address from the last X-Forwarded-For entry (gossip's rate limit).
 BEHIND_PROXY = env_bool("BIRDAI_BEHIND_PROXY", False)

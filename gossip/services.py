@@ -173,14 +173,17 @@ def peers_forget_silent(*, now: datetime) -> int:
     return deleted + given_up
 
 
-def inbound_admit(*, client: str, now: datetime) -> int:
-    """Count one request from `client`: 0 if it is within BIRDAI_GOSSIP_RATE a minute,
-    else the seconds until the next minute, when it may ask again."""
+def inbound_admit(*, client: str, now: datetime, rate: int | None = None) -> int:
+    """Count one request from `client`: 0 if it is within `rate` a minute (by default
+    BIRDAI_GOSSIP_RATE), else the seconds until the next minute, when it may ask again.
+
+    Also the site's own rate limits (birdai/ratelimit.py), with keys of their own."""
     minute = now.replace(second=0, microsecond=0)
     with connection.cursor() as cursor:
         cursor.execute(COUNT_REQUEST, [client[:64], minute])
         (count,) = cursor.fetchone() or (0,)
-    return 0 if count <= settings.GOSSIP_RATE else 60 - now.second
+    limit = settings.GOSSIP_RATE if rate is None else rate
+    return 0 if count <= limit else 60 - now.second
 
 
 def inbound_counts_prune(*, now: datetime) -> int:

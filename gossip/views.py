@@ -91,13 +91,13 @@ def _refusal(request: HttpRequest) -> HttpResponse | None:
     """404 when gossip is off here; 429 when the caller asks too often."""
     if not gossip_enabled():
         return _error(404, "gossip is off on this node")
-    wait = services.inbound_admit(client=_caller(request), now=timezone.now())
+    wait = services.inbound_admit(client=caller_address(request), now=timezone.now())
     if wait:
         return _error(429, "too many requests", **{"Retry-After": str(wait)})
     return None
 
 
-def _caller(request: HttpRequest) -> str:
+def caller_address(request: HttpRequest) -> str:
     """The caller's address. Behind our own proxy that is the last X-Forwarded-For entry:
     the one the proxy added (any before it, the caller may have made up)."""
     forwarded = request.headers.get("X-Forwarded-For", "")

@@ -32,6 +32,7 @@ QUIET_FLAGS = [
     "--disable-sync",
     "--no-first-run",
 ]
+CSP_SAYS = "Content Security Policy"  # in each console message about a refusal
 
 
 def database_url_of_tests() -> str:
@@ -111,7 +112,12 @@ def wait_for(condition: Callable[[], object], *, timeout: float, what: str) -> o
 
 @pytest.fixture
 def page(monkeypatch) -> Iterator[object]:
-    """A page in a real headless Chromium (Debian's), closed when the test ends."""
+    """A page in a real headless Chromium (Debian's), closed when the test ends.
+
+    The test fails if the Content-Security-Policy refused anything on the way:
+    Chromium says so on the console, "... violates the following Content Security
+    Policy directive ...", for an inline script or style, an eval, or a source.
+    """
     if not CHROMIUM:
         pytest.skip("Chromium not found: install Debian's chromium or set BIRDAI_CHROMIUM")
     from playwright.sync_api import sync_playwright
@@ -121,8 +127,12 @@ def page(monkeypatch) -> Iterator[object]:
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=QUIET_FLAGS)
-        yield browser.new_page(viewport={"width": 1100, "height": 900})
+        new_page = browser.new_page(viewport={"width": 1100, "height": 900})
+        refused: list[str] = []
+        new_page.on("console", lambda m: refused.append(m.text) if CSP_SAYS in m.text else None)
+        yield new_page
         browser.close()
+    assert not refused, f"the Content-Security-Policy refused: {refused}"
 
 
 def log_in(page, base_url: str, username: str) -> None:

@@ -131,7 +131,7 @@ def test_alice_sees_the_sightings_hers_stand_out_and_filters_apply(
     assert link.get_attribute("href").endswith(mine.get_absolute_url())
     # The popup pans the map into view, which reloads it: screenshot once that is done.
     page.wait_for_function(
-        "!document.querySelector('.leaflet-pan-anim')"
+        "() => !document.querySelector('.leaflet-pan-anim')"
         " && document.getElementById('map-status').dataset.state === 'ready'",
         timeout=WAIT_MS,
     )
@@ -164,14 +164,14 @@ def test_alice_sees_the_sightings_hers_stand_out_and_filters_apply(
     expect(popup).to_contain_text("2024-05-17")
     expect(popup.locator('img[alt^="Photo of the sighting: "]')).to_be_visible()
     page.wait_for_function(
-        "!document.querySelector('.leaflet-pan-anim')"
+        "() => !document.querySelector('.leaflet-pan-anim')"
         " && document.getElementById('map-status').dataset.state === 'ready'"
         " && getComputedStyle(document.querySelector('.leaflet-popup')).opacity === '1'",
         timeout=WAIT_MS,
     )
     page.screenshot(path=str(ARTIFACTS / "map-cluster.png"), full_page=True)
     popup.get_by_role("button", name="Zoom in").click()
-    page.wait_for_function("!location.hash.includes('zoom=9&')", timeout=WAIT_MS)
+    page.wait_for_function("() => !location.hash.includes('zoom=9&')", timeout=WAIT_MS)
     expect(page.locator("#map-status")).to_contain_text("4 sightings", timeout=WAIT_MS)
     assert page.evaluate("Number(new URLSearchParams(location.hash.slice(1)).get('zoom'))") > 9
     assert page_errors == []

@@ -91,7 +91,8 @@ def test_done_submission_draws_its_boxes(alice_client, make_photo):
         submission=submission, label="squirrel", confidence=0.876, x1=100, y1=50, x2=300, y2=150
     )
     page = alice_client.get(submission.get_absolute_url()).content.decode()
-    assert "left: 25.0%; top: 25.0%; width: 50.0%; height: 50.0%" in page
+    # Percentages in data-*: submission.js places the box (the CSP refuses style="").
+    assert 'data-left="25.0" data-top="25.0" data-width="50.0" data-height="50.0"' in page
     assert "squirrel 0.88" in page and "0.876" in page
     assert "yolov8l-worldv2 on cpu" in page
 
