@@ -69,19 +69,25 @@ def submission_files_save(
     folder = f"{FOLDER}/{submission_id}"
     served = _served_storage(private=private)
     saved: list[tuple[Storage, str]] = []
+    # The file being written when storage fails may be there in part (a full disk stops
+    # FileSystemStorage mid-write and it leaves what it wrote), so it is deleted too. Its
+    # name is the one asked for: the folder is this new submission's own.
+    writing: list[tuple[Storage, str]] = []
     try:
         for storage, name, data in (
             (storages["originals"], f"{folder}/original{prepared.extension}", prepared.original),
             (served, f"{folder}/image.jpg", prepared.served),
             (served, f"{folder}/thumbnail.jpg", prepared.thumbnail),
         ):
+            writing = [(storage, name)]
             saved.append((storage, storage.save(name, ContentFile(data))))
+            writing = []
     except STORAGE_ERRORS as error:
         logger.warning("Storing submission %s failed", submission_id, exc_info=True)
-        _delete(saved)
+        _delete(saved + writing)
         raise StorageUnavailable from error
     except BaseException:
-        _delete(saved)
+        _delete(saved + writing)
         raise
     return StoredFiles(*(name for _, name in saved))
 
