@@ -87,6 +87,12 @@ class InferenceService:
                 self.process.kill()
                 self.process.wait()
 
+    def kill(self) -> None:
+        """SIGKILL: the service dies at once, in the middle of whatever it was doing."""
+        if self.process is not None and self.process.poll() is None:
+            self.process.kill()
+            self.process.wait()
+
 
 def service_env(model: Path, **env: str) -> dict[str, str]:
     """The environment of a service that serves `model` on the CPU."""

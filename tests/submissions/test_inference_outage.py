@@ -4,10 +4,13 @@ submission_classify runs in this process with BIRDAI_INFERENCE_URL pointing at a
 real inference service (a subprocess), which the test stops and starts again.
 """
 
+import time
+from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
 import pytest
 from django.core.files.base import ContentFile
+from django.db import connection
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
@@ -55,6 +58,48 @@ def test_a_photo_waits_out_an_outage_then_is_classified(
     photo.refresh_from_db()
     assert (photo.status, photo.attempts, photo.error) == ("done", 1, "")
     assert photo.model_name == "yolov8s-worldv2-untrained"
+
+
+@pytest.mark.model
+@pytest.mark.django_db(transaction=True)  # the photos are classified in threads of their own
+def test_a_service_killed_mid_batch_loses_no_photo(
+    start_inference, untrained_onnx, alice, make_photo, monkeypatch
+) -> None:
+    service = start_inference(untrained_onnx)
+    monkeypatch.setenv("BIRDAI_INFERENCE_URL", service.url)
+    classifier.load_detector_from_env()
+    photos = [
+        services.submission_create(owner=alice, upload=ContentFile(make_photo(), f"{n}.jpg"))
+        for n in range(8)
+    ]
+
+    def classify(photo: Submission) -> None:
+        try:
+            submission_classify(submission_id=photo.pk, outage_retries=0)
+        finally:
+            connection.close()  # this thread's own connection
+
+    # Eight at once: the service takes them as batches, and is killed while it runs them.
+    with ThreadPoolExecutor(len(photos)) as pool:
+        running = [pool.submit(classify, photo) for photo in photos]
+        time.sleep(0.3)
+        service.kill()
+        for each in running:
+            each.result()
+    after_kill = {p.pk: p for p in Submission.objects.filter(pk__in=[p.pk for p in photos])}
+    waiting = [p for p in after_kill.values() if p.status == "pending"]
+    assert waiting, "the service finished every photo before it was killed: kill sooner"
+    assert {p.status for p in after_kill.values()} <= {"pending", "done"}
+    assert all(p.attempts == 0 and p.error.startswith("Waiting for") for p in waiting)
+
+    service.start()
+    for photo in waiting:
+        submission_classify(submission_id=photo.pk, outage_retries=1)
+    for photo in Submission.objects.filter(pk__in=after_kill):
+        assert (photo.status, photo.error) == ("done", "")
+        assert photo.attempts == 1  # each was run once, to the end
+        found = [(d.label, d.confidence, d.x1, d.y1, d.x2, d.y2) for d in photo.detections.all()]
+        assert len(found) == len(set(found))
 
 
 def test_a_late_requeue_of_a_claim_no_longer_current_does_nothing(alice, make_photo) -> None:
