@@ -8,27 +8,19 @@ its messages instead. The API (django-ninja) does its own check for a session's 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
-from django.urls import URLPattern, URLResolver, get_resolver
 
 from submissions.models import Submission
 from tests.submissions.test_history import classified
+from tests.urlconf import Route, routes
 
 pytestmark = pytest.mark.django_db
 EXEMPT = {"gossip:info", "gossip:probe", "gossip:exchange", "gossip:updates", "gossip:"}
 REFUSAL = "CSRF verification failed"
 
 
-def site_urls(patterns=None, prefix: str = "", namespace: str = ""):
-    """(route, name, view) of every URL outside /api/ and /admin/ (Django's own)."""
-    for pattern in get_resolver().url_patterns if patterns is None else patterns:
-        route = prefix + str(pattern.pattern)
-        if route.startswith(("api/", "admin/")):
-            continue
-        if isinstance(pattern, URLResolver):
-            inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
-            yield from site_urls(pattern.url_patterns, route, inner)
-        elif isinstance(pattern, URLPattern):
-            yield route, namespace + (pattern.name or ""), pattern.callback
+def site_urls() -> list[Route]:
+    """Every URL outside /api/ and /admin/ (Django's own)."""
+    return [route for route in routes() if not route.route.startswith(("api/", "admin/"))]
 
 
 def concrete(route: str, submission_id: str) -> str:
