@@ -75,7 +75,9 @@ RUN docker/build-model.sh "$MODEL_NAME"
 FROM scratch AS model-context
 ARG MODEL_DIR=models
 ARG MODEL_NAME
-COPY ${MODEL_DIR}/${MODEL_NAME}.onnx ${MODEL_DIR}/${MODEL_NAME}.json /src/models/
+# NAME*.onnx: the fp32 model and its variants beside it (NAME-int8.onnx), which the
+# manifest lists; a model built with --fp32-only has none, and the glob still matches.
+COPY ${MODEL_DIR}/${MODEL_NAME}*.onnx ${MODEL_DIR}/${MODEL_NAME}.json /src/models/
 
 
 # model-build or model-context, as MODEL_SOURCE says. ":-build" repeats the default

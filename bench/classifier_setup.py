@@ -15,7 +15,7 @@ class Variant:
     name: str
     backend: str  # "torch", "onnx" or "openvino"
     batch: int = 1  # images per detect_batch call
-    int8: str = ""  # "dynamic" or "static": an 8-bit integer copy (see quantize.py)
+    int8: str = ""  # "dynamic" or "static": an 8-bit integer copy (classifier/quantize.py)
     imgsz: int = 0  # another input size for the same .onnx file; 0: the manifest's
     precision: str = "fp32"  # "auto": the runtime's choice (OpenVINO: bfloat16 with AMX)
 
@@ -92,7 +92,7 @@ def _exported(weights: Path, workdir: Path) -> Path:
 
 def _quantised(onnx: Path, kind: str, calibration: list[Path], workdir: Path) -> Path:
     """An int8 copy of `onnx`, made once; static calibrates on the benchmark's own images."""
-    from bench.quantize import quantize_dynamic_int8, quantize_static_int8
+    from classifier.quantize import quantize_dynamic_int8, quantize_static_int8
 
     out = workdir / f"{onnx.stem}-int8-{kind}.onnx"
     if out.is_file():
@@ -117,13 +117,10 @@ def _resized(onnx: Path, imgsz: int, workdir: Path) -> Path:
 
 def _image(workdir: Path, index: int, size: tuple[int, int]) -> Path:
     """A photo-sized JPEG of smooth random blobs, the same on every run."""
-    import numpy as np
-    from PIL import Image
+    from classifier.photos import blobs
 
     path = workdir / "images" / f"bench-{index}-{size[0]}x{size[1]}.jpg"
     if not path.is_file():
         path.parent.mkdir(exist_ok=True)
-        small = np.random.default_rng(index).integers(0, 256, (size[1] // 16, size[0] // 16, 3))
-        blobs = Image.fromarray(small.astype(np.uint8)).resize(size, Image.Resampling.BICUBIC)
-        blobs.save(path, quality=90)
+        blobs(index, size).save(path, quality=90)
     return path

@@ -33,11 +33,11 @@ JOIN bench_city AS c ON c.i = g % 200;
 
 INSERT INTO submissions_submission (id, owner_id, created_at, original_name, original, image,
     thumbnail, width, height, location, geoprivacy, captured_at, status, task_id, attempts,
-    error, model_name, model_classes, device, inference_ms)
+    error, model_name, model_classes, device, precision, inference_ms)
 SELECT id, owner_id, observed_at, 'bench.jpg', 'submissions/' || id || '/original.jpg',
        'submissions/' || id || '/image.jpg', 'submissions/' || id || '/thumbnail.jpg', 640, 480,
        ST_SetSRID(ST_MakePoint(lon, lat), 4326), geoprivacy, observed_at, 'done', '', 1, '',
-       'bench', '[]', 'cpu', 0
+       'bench', '[]', 'cpu', 'fp32', 0
 FROM bench_row;
 
 INSERT INTO submissions_detection (submission_id, label, confidence, x1, y1, x2, y2)

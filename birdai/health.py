@@ -64,14 +64,20 @@ def readyz(request: HttpRequest) -> JsonResponse:
     return JsonResponse(body, status=200 if ready else 503)
 
 
+# What /readyz shows of a worker's model report (Detector.describe()).
+MODEL_SHOWN = (
+    *("model", "backend", "device", "classes", "imgsz", "untrained"),
+    *("precision", "precision_reason"),  # and why this CPU serves that precision
+)
+
+
 def _model() -> dict[str, Any] | None:
     """What the workers serve: the newest report, and how many workers serve it."""
     serving = workers_alive().serving()
     newest = serving.latest_first().first()
     if newest is None:
         return None
-    shown = ("model", "backend", "device", "classes", "imgsz", "untrained")
-    return {key: newest.model[key] for key in shown if key in newest.model} | {
+    return {key: newest.model[key] for key in MODEL_SHOWN if key in newest.model} | {
         "batch_size": newest.batch_size,
         "workers": serving.count(),
     }

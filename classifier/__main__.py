@@ -14,6 +14,12 @@ from .config import DEFAULT_CLASSES, DEFAULT_ONNX, DEFAULT_WEIGHTS, ModelConfig,
 from .errors import ImageError, ModelError
 from .weights import YOLOV8L_WORLDV2_SHA256, YOLOV8L_WORLDV2_URL, fetch_weights, sha256_of
 
+LIVELY_HELP = "with untrained weights: scores that vary with the image (benchmarks of fidelity)"
+CALIBRATION_HELP = (
+    "real photos for the int8 variant: half calibrate it, half measure it against fp32 "
+    "(photos made in code join both halves); never your evaluation set"
+)
+
 
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
@@ -41,10 +47,20 @@ def build_command(args: argparse.Namespace) -> int:
 
     classes = _classes(args.classes)
     arch = args.arch if args.untrained else None
+    if args.calibration is not None and not args.calibration.is_dir():  # before the slow part
+        raise ModelError(f"--calibration {args.calibration} is not a folder of photos")
     _ultralytics_logs_to_stderr()
-    manifest = build_onnx(args.weights, classes, args.out, args.imgsz, args.sha256 or None, arch)
+    manifest = build_onnx(
+        args.weights, classes, args.out, args.imgsz, args.sha256 or None, arch, lively=args.lively
+    )
     print(f"Saved {args.out} and its manifest for {list(classes)}\nsha256 {manifest.onnx_sha256}")
-    if manifest.untrained:
+    if not args.fp32_only:
+        from .build_int8 import add_int8_variant, int8_summary
+
+        if args.calibration is None:
+            print("No --calibration folder: int8 calibrated on made photos only", file=sys.stderr)
+        print(int8_summary(args.out, add_int8_variant(args.out, args.calibration)))
+    if manifest.untrained:  # its int8 variant agrees with fp32, or not: nothing about accuracy
         print("Untrained weights: for tests and benchmarks only.", file=sys.stderr)
     return 0
 
@@ -93,7 +109,7 @@ def untrained_command(args: argparse.Namespace) -> int:
 
     classes = _classes(args.classes)
     try:
-        out = build_untrained(args.arch, classes, args.out, seed=args.seed)
+        out = build_untrained(args.arch, classes, args.out, seed=args.seed, lively=args.lively)
     except FileNotFoundError as exc:  # unknown architecture
         raise ModelError(str(exc)) from exc
     print(f"Saved untrained {args.arch} for {list(classes)} to {out}\nsha256 {sha256_of(out)}")
@@ -125,6 +141,9 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("--imgsz", type=int, default=640)
     build.add_argument("--untrained", action="store_true", help="random weights, no download")
     build.add_argument("--arch", default="yolov8l-worldv2.yaml", help="with --untrained")
+    build.add_argument("--lively", action="store_true", help=LIVELY_HELP)
+    build.add_argument("--calibration", type=Path, metavar="DIR", help=CALIBRATION_HELP)
+    build.add_argument("--fp32-only", action="store_true", help="no int8 variant beside it")
     build.set_defaults(run=build_command)
 
     detect = commands.add_parser("detect", help="print one JSON line per image")
@@ -136,6 +155,7 @@ def _parser() -> argparse.ArgumentParser:
     untrained.add_argument("--classes", default=",".join(DEFAULT_CLASSES))
     untrained.add_argument("--out", type=Path, required=True)
     untrained.add_argument("--seed", type=int, default=0)
+    untrained.add_argument("--lively", action="store_true", help=LIVELY_HELP)
     untrained.set_defaults(run=untrained_command)
 
     serve = commands.add_parser("serve", help="the inference service: the model over HTTP")

@@ -34,8 +34,12 @@ def build_onnx(
     imgsz: int = 640,
     sha256: str | None = None,
     untrained_arch: str | None = None,
+    *,
+    lively: bool = False,
 ) -> Manifest:
     """Export `weights` (or, with `untrained_arch`, a random-weight model) to `out`.
+
+    `lively`: an untrained model whose scores vary with the image (classifier.untrained).
 
     Writes `out` and the manifest beside it only once the export succeeded; a
     failure leaves nothing behind.
@@ -46,7 +50,7 @@ def build_onnx(
     with tempfile.TemporaryDirectory(dir=out.parent, prefix=f".{out.stem}.") as work:
         checkpoint = Path(work) / f"{out.stem}.pt"
         if untrained_arch is not None:
-            weights = build_untrained(untrained_arch, classes, checkpoint)
+            weights = build_untrained(untrained_arch, classes, checkpoint, lively=lively)
             sha256 = sha256_of(weights)
         if weights is None:
             raise ModelError("Name the weights to build from, or ask for --untrained")

@@ -13,7 +13,8 @@ from .weights import YOLOV8L_WORLDV2_SHA256
 DEFAULT_WEIGHTS = Path("models/yolov8l-worldv2.pt")  # the official checkpoint (fetch-weights)
 DEFAULT_ONNX = Path("models/yolov8l-worldv2.onnx")  # what `python -m classifier build` writes
 BACKENDS = ("torch", "onnx", "openvino")
-PRECISIONS = ("fp32", "auto")
+PRECISIONS = ("fp32", "int8", "bf16", "auto")
+FIDELITY_MIN = 0.98  # the F1 to fp32 a variant needs to be served without being forced
 DEFAULT_CLASSES = ("squirrel", "bird", "person", "dog", "cat")
 
 
@@ -35,10 +36,12 @@ class ModelConfig:
     # time, with CLIP); "auto": "onnx" for an .onnx file, else "torch".
     backend: str = "auto"
     threads: int = 0  # CPU threads for inference; 0 lets the library choose (one per core)
-    # "fp32": 32-bit floats, the reference numbers. "auto": the runtime's choice, which
-    # for OpenVINO on CPUs with AMX is bfloat16: several times faster, but scores move by
-    # a few hundredths (docs/benchmarks.md), so check it with your photos first.
-    precision: str = "fp32"
+    # "auto": the fastest precision this CPU runs well among the variants the build made
+    # whose fidelity to fp32 passes `fidelity_min` (classifier.precision). "fp32", "int8"
+    # or "bf16" forces one: fp32 is the reference numbers; the others are several times
+    # faster, but their scores move (docs/benchmarks.md).
+    precision: str = "auto"
+    fidelity_min: float = FIDELITY_MIN  # the gate "auto" applies: F1 against fp32
 
     def __post_init__(self) -> None:
         # Accept a str path or a list of classes too, but store the exact types, so
@@ -56,7 +59,9 @@ class ModelConfig:
             valid_backend(self.backend)
             valid_threads(self.threads)
             valid_precision(self.precision)
+            valid_fidelity_min(self.fidelity_min)
             _device_fits_backend(self.device, self.backend)
+            _precision_fits_backend(self.precision, self.backend)
         except ValueError as exc:
             raise ModelError(f"Invalid model setting: {exc}") from None
 
@@ -78,7 +83,10 @@ class ModelConfig:
             imgsz=_read("BIRDAI_MODEL_IMGSZ", 640, lambda s: valid_imgsz(int(s))),
             backend=backend,
             threads=_read("BIRDAI_MODEL_THREADS", 0, lambda s: valid_threads(int(s))),
-            precision=_read("BIRDAI_MODEL_PRECISION", "fp32", lambda s: valid_precision(s.lower())),
+            precision=_read("BIRDAI_MODEL_PRECISION", "auto", lambda s: valid_precision(s.lower())),
+            fidelity_min=_read(
+                "BIRDAI_MODEL_FIDELITY_MIN", FIDELITY_MIN, lambda s: valid_fidelity_min(float(s))
+            ),
         )
 
 
@@ -149,8 +157,14 @@ def valid_backend(backend: str) -> str:
 
 def valid_precision(precision: str) -> str:
     if precision not in PRECISIONS:
-        raise ValueError(f"precision must be 'fp32' or 'auto', got {precision!r}")
+        raise ValueError(f"precision must be one of {', '.join(PRECISIONS)}; got {precision!r}")
     return precision
+
+
+def valid_fidelity_min(minimum: float) -> float:
+    if not 0.0 <= minimum <= 1.0:  # also refuses nan
+        raise ValueError(f"fidelity_min (an F1) must be between 0 and 1, got {minimum}")
+    return minimum
 
 
 def backend_for(weights: Path) -> str:
@@ -175,4 +189,13 @@ def _device_fits_backend(device: str, backend: str) -> None:
         raise ValueError(
             f"backend 'openvino' runs on the CPU only; for device {device!r} "
             "(BIRDAI_MODEL_DEVICE) use backend 'onnx' (BIRDAI_MODEL_BACKEND)"
+        )
+
+
+def _precision_fits_backend(precision: str, backend: str) -> None:
+    # Variants are exported .onnx files; ultralytics runs the checkpoint in float32.
+    if backend == "torch" and precision not in ("fp32", "auto"):
+        raise ValueError(
+            f"precision {precision!r} (BIRDAI_MODEL_PRECISION) needs an exported model: "
+            "backend 'onnx' or 'openvino' (BIRDAI_MODEL_BACKEND)"
         )

@@ -38,3 +38,4 @@ class DetectionRun:
     device: str  # the device that actually ran it, e.g. "cpu" or "cuda:0"
     model_name: str  # the weights file name without ".pt"
     classes: tuple[str, ...]  # the labels the model was asked to look for
+    precision: str = "fp32"  # what the network computed in: "fp32", "int8" or "bf16"

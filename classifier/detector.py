@@ -28,6 +28,11 @@ class Detector(ABC):
         self.device = device  # where inference actually runs, e.g. "cpu" or "cuda:0"
         self.classes = classes  # the labels the model scores, in its own order
 
+    @property
+    def precision(self) -> str:
+        """What the network computes in; exported models may serve a lower one."""
+        return "fp32"
+
     def detect(self, image: "Image") -> DetectionRun:
         """Find the configured classes in `image` (any PIL mode; converted to RGB)."""
         [run] = self.detect_batch([image])
@@ -66,6 +71,7 @@ class Detector(ABC):
                 device=self.device,
                 model_name=self.config.weights.stem,
                 classes=self.classes,
+                precision=self.precision,
             )
             for detections in found
         ]

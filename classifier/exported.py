@@ -18,6 +18,7 @@ from .errors import ModelError
 from .letterbox import Fit, to_original, to_tensor
 from .manifest import Manifest, read_manifest, require_onnx, verify_onnx
 from .postprocess import select
+from .served import Served, served_file
 
 if TYPE_CHECKING:
     import numpy as np
@@ -28,9 +29,14 @@ log = logging.getLogger(__name__)
 class ExportedDetector(Detector):
     """An exported YOLO-World on some runtime; subclasses say how to run the network."""
 
-    def __init__(self, manifest: Manifest, config: ModelConfig, device: str) -> None:
-        super().__init__(config, device, manifest.classes)
-        self.manifest = manifest
+    def __init__(self, served: Served, config: ModelConfig, device: str) -> None:
+        super().__init__(config, device, served.manifest.classes)
+        self.served = served
+        self.manifest = served.manifest
+
+    @property
+    def precision(self) -> str:
+        return self.served.precision
 
     @abstractmethod
     def _infer(self, tensor: "np.ndarray") -> "np.ndarray":
@@ -45,11 +51,14 @@ class ExportedDetector(Detector):
         return self._runs(found, elapsed_ms)
 
     def _describe_model(self) -> dict[str, Any]:
-        """The part of describe() every runtime shares: which file, classes and size."""
+        """The part of describe() every runtime shares: which file, precision, classes, size."""
         return {
             "model": self.config.weights.stem,
             "weights": str(self.config.weights),
-            "sha256": self.manifest.onnx_sha256,
+            "file": self.served.path.name,  # the weights' own file, or a variant beside it
+            "sha256": self.served.sha256,  # of that file
+            "precision": self.served.precision,
+            "precision_reason": self.served.reason,
             "built_from_sha256": self.manifest.weights_sha256,
             "untrained": self.manifest.untrained,
             "device": self.device,
@@ -67,15 +76,15 @@ class ExportedDetector(Detector):
         ]
 
 
-def load_export(config: ModelConfig) -> Manifest:
-    """Check the .onnx file against its manifest and the config; return the manifest."""
+def load_export(config: ModelConfig) -> Served:
+    """Check the .onnx file against its manifest and the config, then choose what to serve."""
     require_onnx(config.weights)
     manifest = read_manifest(config.weights)
     verify_onnx(config.weights, manifest, config.sha256)
     _check_agrees(config, manifest)
     if manifest.untrained:
         log.warning("%s has untrained weights: its detections mean nothing", config.weights)
-    return manifest
+    return served_file(config, manifest)
 
 
 def _check_agrees(config: ModelConfig, manifest: Manifest) -> None:

@@ -7,8 +7,8 @@ from typing import TYPE_CHECKING, Any
 
 from .config import ModelConfig
 from .exported import ExportedDetector, load_export
-from .manifest import Manifest
 from .onnx_session import device_name, open_session
+from .served import Served
 
 if TYPE_CHECKING:
     import numpy as np
@@ -19,9 +19,9 @@ class OnnxDetector(ExportedDetector):
     """Runs whole batches in one ONNX Runtime call; safe to share between threads."""
 
     def __init__(
-        self, session: "onnxruntime.InferenceSession", manifest: Manifest, config: ModelConfig
+        self, session: "onnxruntime.InferenceSession", served: Served, config: ModelConfig
     ) -> None:
-        super().__init__(manifest, config, device_name(session, config))
+        super().__init__(served, config, device_name(session, config))
         self.session = session
         self._input = session.get_inputs()[0].name
 
@@ -37,12 +37,11 @@ class OnnxDetector(ExportedDetector):
             **self._describe_model(),
             "providers": self.session.get_providers(),
             "threads": self.config.threads,  # 0: one per physical core
-            "precision": "fp32",
             "versions": {"onnxruntime": onnxruntime.__version__},
         }
 
 
 def load_onnx_detector(config: ModelConfig) -> OnnxDetector:
-    """Check the .onnx file against its manifest and the config, then open it."""
-    manifest = load_export(config)
-    return OnnxDetector(open_session(config.weights, config), manifest, config)
+    """Check the .onnx file against its manifest and the config, then open the chosen one."""
+    served = load_export(config)
+    return OnnxDetector(open_session(served.path, config), served, config)

@@ -1,10 +1,11 @@
 """An exported YOLO-World on Intel's OpenVINO runtime, on the CPU, without torch.
 
 It reads the same .onnx file and manifest as the onnx backend. Its reason to
-exist: with BIRDAI_MODEL_PRECISION=auto, on CPUs with AMX (Intel Xeon since
-Sapphire Rapids), OpenVINO computes in bfloat16 on the matrix units, several
-times faster than float32 (see docs/benchmarks.md). bfloat16 keeps about three
-significant digits, so scores and boxes move; the default, fp32, gives the
+exist: on CPUs with AMX or AVX-512 BF16, OpenVINO computes the fp32 file in
+bfloat16, several times faster than float32 (see docs/benchmarks.md). bfloat16
+keeps about three significant digits, so scores and boxes move: it is served
+when forced (BIRDAI_MODEL_PRECISION=bf16) or when the build measured its
+fidelity to fp32 and it passed the gate (classifier.precision). fp32 gives the
 reference numbers (and about ONNX Runtime's speed).
 """
 
@@ -14,8 +15,8 @@ from typing import TYPE_CHECKING, Any
 from .config import ModelConfig
 from .errors import ModelError
 from .exported import ExportedDetector, load_export
-from .manifest import Manifest
 from .onnx_session import return_freed_memory
+from .served import Served
 
 if TYPE_CHECKING:
     import numpy as np
@@ -26,9 +27,9 @@ class OpenVinoDetector(ExportedDetector):
     """Runs whole batches in one OpenVINO inference; safe to share between threads."""
 
     def __init__(
-        self, compiled: "openvino.CompiledModel", manifest: Manifest, config: ModelConfig
+        self, compiled: "openvino.CompiledModel", served: Served, config: ModelConfig
     ) -> None:
-        super().__init__(manifest, config, "cpu")
+        super().__init__(served, config, "cpu")
         self.compiled = compiled
         # One infer request holds its own buffers: reuse it, one call at a time.
         self._request = compiled.create_infer_request()
@@ -46,37 +47,41 @@ class OpenVinoDetector(ExportedDetector):
             "backend": "openvino",
             **self._describe_model(),
             "threads": int(self.compiled.get_property("INFERENCE_NUM_THREADS")),
-            "precision": _precision_name(self.compiled),
             "versions": {"openvino": openvino.__version__},
         }
 
 
 def load_openvino_detector(config: ModelConfig) -> OpenVinoDetector:
-    """Check the .onnx file against its manifest and the config, then compile it."""
-    manifest = load_export(config)
+    """Check the .onnx file against its manifest and the config, then compile the chosen one."""
+    served = load_export(config)
     openvino = _import_openvino()
+    properties = _properties(config, served.precision)
     try:
-        compiled = openvino.Core().compile_model(str(config.weights), "CPU", _properties(config))
+        compiled = openvino.Core().compile_model(str(served.path), "CPU", properties)
     except Exception as exc:  # OpenVINO raises plain RuntimeErrors with its own text
-        raise ModelError(f"OpenVINO cannot load {config.weights}: {exc}") from exc
+        raise ModelError(f"OpenVINO cannot load {served.path}: {exc}") from exc
+    if _computes_in(compiled) != properties["INFERENCE_PRECISION_HINT"]:
+        # OpenVINO quietly computes in f32 where the CPU has no bf16.
+        raise ModelError(
+            f"OpenVINO cannot compute in {served.precision} on this CPU "
+            f"(it chose {_computes_in(compiled)}); set BIRDAI_MODEL_PRECISION=auto"
+        )
     return_freed_memory()
-    return OpenVinoDetector(compiled, manifest, config)
+    return OpenVinoDetector(compiled, served, config)
 
 
-def _properties(config: ModelConfig) -> dict[str, Any]:
+def _properties(config: ModelConfig, precision: str) -> dict[str, Any]:
     # LATENCY: one request at a time using every core, which is how the worker calls it.
     properties: dict[str, Any] = {"PERFORMANCE_HINT": "LATENCY"}
     if config.threads:
         properties["INFERENCE_NUM_THREADS"] = config.threads
-    if config.precision == "fp32":
-        properties["INFERENCE_PRECISION_HINT"] = "f32"
+    # An int8 file's quantised layers run in int8 whatever the hint; the rest in f32.
+    properties["INFERENCE_PRECISION_HINT"] = "bf16" if precision == "bf16" else "f32"
     return properties
 
 
-def _precision_name(compiled: "openvino.CompiledModel") -> str:
-    names = {"f32": "fp32", "bf16": "bf16", "f16": "fp16"}
-    used = compiled.get_property("INFERENCE_PRECISION_HINT").get_type_name()
-    return names.get(used, used)
+def _computes_in(compiled: "openvino.CompiledModel") -> str:
+    return str(compiled.get_property("INFERENCE_PRECISION_HINT").get_type_name())
 
 
 def _import_openvino() -> Any:

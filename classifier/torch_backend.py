@@ -53,6 +53,8 @@ class TorchDetector(Detector):
             "threads": torch.get_num_threads(),
             "classes": list(self.classes),
             "imgsz": self.config.imgsz,
+            "precision": "fp32",
+            "precision_reason": "fp32: the torch backend runs the checkpoint as it is",
             "versions": {"torch": torch.__version__, "ultralytics": ultralytics.__version__},
         }
 

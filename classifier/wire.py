@@ -40,6 +40,7 @@ def run_from_json(body: dict[str, Any]) -> DetectionRun:
         device=body["device"],
         model_name=body["model_name"],
         classes=tuple(body["classes"]),
+        precision=body.get("precision", "fp32"),  # a service from before there were variants
     )
 
 

@@ -94,6 +94,7 @@ class Submission(models.Model):
     model_name = models.CharField(max_length=100, blank=True)
     model_classes = models.JSONField(default=list, blank=True)
     device = models.CharField(max_length=32, blank=True)
+    precision = models.CharField(max_length=8, blank=True)  # fp32, int8 or bf16: what served it
     inference_ms = models.FloatField(null=True, blank=True)
 
     objects = SubmissionQuerySet.as_manager()

@@ -4,7 +4,7 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from ninja import Schema
+from ninja import Field, Schema
 
 from submissions import storage
 from submissions.models import Submission
@@ -47,6 +47,7 @@ class ModelRun(Schema):
     name: str
     classes: list[str]
     device: str
+    precision: str = Field(description="What the network computed in: fp32, int8 or bf16")
     inference_ms: float | None
 
 
@@ -113,6 +114,7 @@ class SubmissionOut(Schema):
             name=submission.model_name,
             classes=submission.model_classes,
             device=submission.device,
+            precision=submission.precision or "fp32",  # photos from before it was kept
             inference_ms=submission.inference_ms,
         )
 

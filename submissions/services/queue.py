@@ -64,6 +64,7 @@ def submission_finish(
             "model_name": run.model_name,
             "model_classes": list(run.classes),
             "device": run.device,
+            "precision": run.precision,
             "inference_ms": run.inference_ms,
         }
     if not current.update(**fields):

@@ -39,37 +39,11 @@ def photo() -> Image.Image:
     return Image.fromarray(pixels, "RGB")
 
 
-def make_lively(weights: Path, out: Path) -> Path:
-    """A copy of untrained `weights` whose scores depend on the image.
-
-    Random initialisation shrinks the signal layer after layer, so an untrained
-    network scores every anchor almost alike (about 5e-5, ties to 1e-6). Among
-    ties, which boxes survive NMS is down to rounding, which differs between
-    torch and ONNX Runtime. Setting every BatchNorm's statistics from one
-    forward pass restores unit-variance activations: scores then spread from
-    0.01 to about 0.7, so two backends can be compared box for box.
-    """
-    import torch
-
-    from classifier.loading import import_yolo_world
-
-    model = import_yolo_world()(str(weights), verbose=False)
-    norms = [m for m in model.model.modules() if isinstance(m, torch.nn.BatchNorm2d)]
-    for norm in norms:
-        norm.reset_running_stats()
-        norm.momentum = None  # a plain average over the batches seen: here, one
-    model.model.train()
-    with torch.no_grad():
-        model.model(torch.rand(2, 3, 384, 640, generator=torch.Generator().manual_seed(0)))
-    model.model.eval()
-    for norm in norms:
-        norm.momentum = 0.03  # ultralytics' value, as a loaded checkpoint has it
-    model.save(out)
-    return out
-
-
 @pytest.fixture(scope="session")
 def lively_weights(untrained_weights: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The untrained model with scores that depend on the image (classifier.untrained)."""
+    from classifier.untrained import make_lively
+
     out = tmp_path_factory.mktemp("lively") / "yolov8s-worldv2-lively.pt"
     return make_lively(untrained_weights, out)
 

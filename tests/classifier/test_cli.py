@@ -46,6 +46,29 @@ def test_make_untrained_then_detect(tmp_path: Path, photo: Image.Image) -> None:
     assert set(lines[0]["detections"][0]["box"]) == {"x1", "y1", "x2", "y2"}
 
 
+def test_a_lively_untrained_model_scores_by_the_image(tmp_path: Path, photo: Image.Image) -> None:
+    # A plain untrained model scores every box about 5e-5; a lively one spreads its
+    # scores, so benchmarks can compare precisions box for box.
+    weights = tmp_path / "lively.pt"
+    made = run(
+        "-m", "classifier", "make-untrained", "--arch", "yolov8s-worldv2.yaml",
+        "--out", str(weights), "--lively",
+    )  # fmt: skip
+    assert made.returncode == 0, made.stderr
+    image = tmp_path / "photo.png"
+    photo.save(image)
+    settings = {
+        "BIRDAI_MODEL_WEIGHTS": str(weights),
+        "BIRDAI_MODEL_SHA256": "skip",
+        "BIRDAI_MODEL_DEVICE": "cpu",
+        "BIRDAI_MODEL_CONFIDENCE": "0.01",
+    }
+    found = run("-m", "classifier", "detect", str(image), env=settings)
+    assert found.returncode == 0, found.stderr
+    scores = [d["confidence"] for d in json.loads(found.stdout)["detections"]]
+    assert scores and max(scores) > 0.1
+
+
 def test_detect_without_weights_explains(tmp_path: Path) -> None:
     result = run(
         "-m", "classifier", "detect", "photo.jpg",

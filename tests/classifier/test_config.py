@@ -16,6 +16,7 @@ VARIABLES = [
     "BIRDAI_MODEL_BACKEND",
     "BIRDAI_MODEL_THREADS",
     "BIRDAI_MODEL_PRECISION",
+    "BIRDAI_MODEL_FIDELITY_MIN",
 ]
 
 
@@ -35,6 +36,8 @@ def test_defaults_when_nothing_is_set() -> None:
     assert config.sha256 is None
     assert (config.device, config.confidence, config.imgsz) == ("auto", 0.25, 640)
     assert (config.backend, config.threads) == ("onnx", 0)
+    # The precision is chosen at load, among the variants that pass the gate.
+    assert (config.precision, config.fidelity_min) == ("auto", 0.98)
 
 
 @pytest.mark.parametrize(
@@ -66,6 +69,7 @@ def test_every_variable_is_read(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("BIRDAI_MODEL_CONFIDENCE", "0.5")
     monkeypatch.setenv("BIRDAI_MODEL_IMGSZ", "1280")
     monkeypatch.setenv("BIRDAI_MODEL_THREADS", "2")
+    monkeypatch.setenv("BIRDAI_MODEL_FIDELITY_MIN", "0.9")
     assert ModelConfig.from_env() == ModelConfig(
         weights=Path("/srv/model.pt"),
         sha256="ab" * 32,
@@ -74,6 +78,7 @@ def test_every_variable_is_read(monkeypatch: pytest.MonkeyPatch) -> None:
         confidence=0.5,
         imgsz=1280,
         threads=2,
+        fidelity_min=0.9,
     )
 
 
@@ -106,6 +111,9 @@ def test_sha256_check_can_be_turned_off(monkeypatch: pytest.MonkeyPatch, value: 
         ("BIRDAI_MODEL_IMGSZ", "650"),
         ("BIRDAI_MODEL_BACKEND", "tflite"),
         ("BIRDAI_MODEL_PRECISION", "int4"),
+        ("BIRDAI_MODEL_FIDELITY_MIN", "1.5"),
+        ("BIRDAI_MODEL_FIDELITY_MIN", "nan"),
+        ("BIRDAI_MODEL_FIDELITY_MIN", "high"),
         ("BIRDAI_MODEL_THREADS", "-1"),
         ("BIRDAI_MODEL_THREADS", "two"),
     ],
@@ -118,17 +126,30 @@ def test_bad_values_name_the_variable(
         ModelConfig.from_env()
 
 
-def test_openvino_serves_the_onnx_build_in_fp32_unless_asked(
+def test_openvino_serves_the_onnx_build_in_the_chosen_precision(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setenv("BIRDAI_MODEL_BACKEND", "openvino")
     config = ModelConfig.from_env()
-    assert (config.weights, config.sha256, config.precision) == (DEFAULT_ONNX, None, "fp32")
-    monkeypatch.setenv("BIRDAI_MODEL_PRECISION", "AUTO")
-    assert ModelConfig.from_env().precision == "auto"
+    assert (config.weights, config.sha256, config.precision) == (DEFAULT_ONNX, None, "auto")
+    monkeypatch.setenv("BIRDAI_MODEL_PRECISION", "BF16")
+    assert ModelConfig.from_env().precision == "bf16"
     monkeypatch.setenv("BIRDAI_MODEL_DEVICE", "cuda")
     with pytest.raises(ModelError, match="CPU only"):
         ModelConfig.from_env()
+
+
+@pytest.mark.parametrize("precision", ["int8", "bf16"])
+def test_lower_precisions_need_an_exported_model(
+    monkeypatch: pytest.MonkeyPatch, precision: str
+) -> None:
+    monkeypatch.setenv("BIRDAI_MODEL_PRECISION", precision)
+    assert ModelConfig.from_env().precision == precision  # the .onnx default
+    monkeypatch.setenv("BIRDAI_MODEL_BACKEND", "torch")
+    with pytest.raises(ModelError, match="needs an exported model"):
+        ModelConfig.from_env()
+    monkeypatch.setenv("BIRDAI_MODEL_PRECISION", "fp32")
+    assert ModelConfig.from_env().precision == "fp32"
 
 
 def test_tensorrt_needs_the_onnx_backend(monkeypatch: pytest.MonkeyPatch) -> None:

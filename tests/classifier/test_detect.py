@@ -100,3 +100,4 @@ def test_describe(untrained_config: ModelConfig) -> None:
     assert info["classes"] == list(untrained_config.classes)
     assert info["threads"] >= 1
     assert set(info["versions"]) == {"torch", "ultralytics"}
+    assert info["precision"] == "fp32"

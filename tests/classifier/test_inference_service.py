@@ -119,6 +119,7 @@ def test_the_remote_detector_finds_what_the_model_finds_in_process(
         assert len(in_process.detections) > 3
         assert_same_detections(over_http.detections, in_process.detections)
         assert over_http.model_name == in_process.model_name
+        assert over_http.precision == in_process.precision == "fp32"
 
 
 def test_concurrent_clients_are_run_as_one_batch(

@@ -76,6 +76,9 @@ def test_describe(onnx_config: ModelConfig) -> None:
     assert info["imgsz"] == 640
     assert len(info["sha256"]) == 64
     assert info["untrained"] is False  # built from a checkpoint, as far as the build knew
+    # No variants beside it: fp32, whatever the CPU.
+    assert (info["precision"], info["file"]) == ("fp32", "yolov8s-worldv2-lively.onnx")
+    assert info["precision_reason"].startswith("fp32: ")
     assert set(info["built_with"]) >= {"ultralytics", "torch", "onnx", "onnxruntime"}
 
 

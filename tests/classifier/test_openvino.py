@@ -1,11 +1,15 @@
 """The OpenVINO backend: the same exported file, the same boxes as ultralytics."""
 
 import dataclasses
+import os
+from pathlib import Path
 
 import pytest
 
 from classifier import ModelConfig, ModelError, load_detector
-from classifier.openvino_backend import OpenVinoDetector
+from classifier.fidelity import Fidelity
+from classifier.manifest import Variant, read_manifest, write_manifest
+from classifier.openvino_backend import OpenVinoDetector, load_openvino_detector
 from tests.classifier.compare import assert_same_detections, iou, noise
 
 pytestmark = pytest.mark.model
@@ -23,24 +27,42 @@ def test_fp32_gives_the_same_boxes_as_ultralytics(
     assert_same_detections(expected, ours.detect(image).detections)
 
 
-def test_auto_precision_is_the_cpus_choice_and_near_the_reference(
-    openvino_config: ModelConfig, lively_torch_config: ModelConfig
+def test_bf16_is_served_only_when_listed_and_near_the_reference(
+    openvino_config: ModelConfig, lively_torch_config: ModelConfig, tmp_path: Path
 ) -> None:
-    # "auto" lets OpenVINO choose: bfloat16 on CPUs that have it (AMX), else float32.
-    # bfloat16 keeps about three significant digits; on this random-weight model it
-    # moved scores by up to 0.06 (docs/benchmarks.md), so only the strongest box is
-    # compared here, loosely.
+    # bf16 runs the fp32 file; it is a variant only once measured (or, here, written)
+    # in the manifest. bfloat16 keeps about three significant digits; on this
+    # random-weight model it moved scores by up to 0.06 (docs/benchmarks.md), so only
+    # the strongest box is compared here, loosely.
     import openvino
 
     has_bf16 = "BF16" in openvino.Core().get_property("CPU", "OPTIMIZATION_CAPABILITIES")
+    plain = dataclasses.replace(openvino_config, precision="auto", confidence=0.05)
+    assert load_openvino_detector(plain).describe()["precision"] == "fp32"  # none listed
+    forced = dataclasses.replace(plain, weights=with_bf16(openvino_config.weights, tmp_path))
+    forced = dataclasses.replace(forced, precision="bf16")
+    if not has_bf16:
+        with pytest.raises(ModelError, match="cannot compute in bf16 on this CPU"):
+            load_openvino_detector(forced)
+        return
+    ours = load_openvino_detector(forced)
+    assert ours.describe()["precision"] == "bf16"
     image = noise(800, 450, seed=1250)
     reference = load_detector(dataclasses.replace(lively_torch_config, confidence=0.05))
-    ours = load_detector(dataclasses.replace(openvino_config, precision="auto", confidence=0.05))
-    assert ours.describe()["precision"] == ("bf16" if has_bf16 else "fp32")
     want = max(reference.detect(image).detections, key=lambda d: d.confidence)
     got = max(ours.detect(image).detections, key=lambda d: d.confidence)
     assert (got.label, iou(got, want) > 0.8) == (want.label, True)
     assert got.confidence == pytest.approx(want.confidence, abs=0.1)
+
+
+def with_bf16(onnx: Path, folder: Path) -> Path:
+    """A link to `onnx` in `folder`, its manifest listing bf16 (the same file) for openvino."""
+    copy = folder / onnx.name
+    os.link(onnx, copy)
+    manifest = read_manifest(onnx)
+    bf16 = Variant(onnx.name, manifest.onnx_sha256, ("openvino",), Fidelity(0.99, 0.02, 8, 100))
+    write_manifest(copy, dataclasses.replace(manifest, variants={"bf16": bf16}))
+    return copy
 
 
 def test_describe_says_what_runs(openvino_config: ModelConfig) -> None:

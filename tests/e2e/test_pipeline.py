@@ -45,6 +45,7 @@ def test_uploaded_photo_is_classified_by_the_worker(start_worker, client, alice_
         "cpu",
     )
     assert (model["batch_size"], model["workers"], model["untrained"]) == (1, 1, True)
+    assert model["precision"] == "fp32" and model["precision_reason"].startswith("fp32")
     submission_id = upload(client, alice_token, make_photo(size=(800, 450)))
     wait_for(lambda: status_of(submission_id) == "done", timeout=180, what="classification")
 
@@ -52,6 +53,7 @@ def test_uploaded_photo_is_classified_by_the_worker(start_worker, client, alice_
     assert submission.model_name == "yolov8s-worldv2-untrained"
     assert submission.model_classes == ["squirrel", "bird", "person", "dog", "cat"]
     assert submission.device == "cpu"
+    assert submission.precision == "fp32"  # untrained: no variant passes the fidelity gate
     assert submission.inference_ms > 0
     assert submission.attempts == 1 and submission.error == ""
     assert DBTaskResult.objects.get(id=submission.task_id).status == "SUCCESSFUL"
@@ -60,6 +62,7 @@ def test_uploaded_photo_is_classified_by_the_worker(start_worker, client, alice_
     ).json()
     assert body["status"] == "done"
     assert body["model"]["name"] == "yolov8s-worldv2-untrained"
+    assert body["model"]["precision"] == "fp32"
     # An untrained model normally finds nothing; whatever it finds must be well formed.
     for found in body["detections"]:
         assert found["label"] in body["model"]["classes"]
@@ -75,10 +78,17 @@ def test_work_of_a_killed_worker_is_picked_up_again(start_worker, client, alice_
     doomed.wait(timeout=10)
     assert status_of(submission_id) == "processing"
 
-    # The second worker serves the ONNX build: either backend can take over.
-    start_worker(BIRDAI_CLASSIFY_TIMEOUT="5", BIRDAI_SWEEP_INTERVAL="1")
+    # The second worker serves the ONNX build: either backend can take over. At a
+    # threshold of 1e-5 the untrained head (scores about 5e-5) finds things, so the
+    # photo's detections can be counted: one set, none twice.
+    start_worker(
+        BIRDAI_CLASSIFY_TIMEOUT="5", BIRDAI_SWEEP_INTERVAL="1", BIRDAI_MODEL_CONFIDENCE="0.00001"
+    )
     wait_for(lambda: status_of(submission_id) == "done", timeout=180, what="the retry")
-    assert Submission.objects.get(pk=submission_id).attempts == 2
+    submission = Submission.objects.get(pk=submission_id)
+    assert submission.attempts == 2
+    found = [(d.label, d.confidence, d.x1, d.y1, d.x2, d.y2) for d in submission.detections.all()]
+    assert found and len(found) == len(set(found))
 
 
 def test_queued_photos_are_claimed_and_run_as_one_batch(
