@@ -36,7 +36,7 @@ LOADTEST_VENV := .venv-loadtest
 LOADTEST_PINS := locust==2.47.0 pillow==13.0.0
 LOADTEST := $(PY) -m loadtest.stack
 
-.PHONY: fuzz help install system-deps venv db db-stop migrate model model-untrained run web worker test lint fmt typecheck check-migrations pytest bench-classifier bench-map bench-gossip bench-inference bench-quick vendor-leaflet lock clean tools lint-docker test-stages lock-tools ansible-tools lint-ansible loadtest loadtest-api loadtest-ci loadtest-soak loadtest-defaults loadtest-venv lock-loadtest
+.PHONY: test-arm64 image-arm64 fuzz help install system-deps venv db db-stop migrate model model-untrained run web worker test lint fmt typecheck check-migrations pytest bench-classifier bench-map bench-gossip bench-inference bench-quick vendor-leaflet lock clean tools lint-docker test-stages lock-tools ansible-tools lint-ansible loadtest loadtest-api loadtest-ci loadtest-soak loadtest-defaults loadtest-venv lock-loadtest
 
 help: ## list the targets
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
@@ -111,7 +111,24 @@ fuzz: venv db ## the upload, EXIF and API fuzzers at 3,000 examples a target (te
 
 test-stages: venv db lint-docker lint-ansible ## the course stages: images with podman, Ansible onto namespace hosts (CI runs it too)
 	scripts/install-system-deps stages
-	$(TEST_ENV) $(VENV)/bin/pytest tests/stages $(ARGS)
+	$(TEST_ENV) $(VENV)/bin/pytest tests/stages -m "not arm64" $(ARGS)
+
+# The CA1 image for t4g (Graviton, arm64), built and run here under qemu emulation:
+# every CA1 container test again, some ten times slower (docs/stages/ca1.md).
+test-arm64: venv db ## the CA1 container tests on a linux/arm64 image, under qemu emulation
+	scripts/install-system-deps stages arm64
+	$(TEST_ENV) $(VENV)/bin/pytest tests/stages/test_ca1_container.py -m arm64 $(ARGS)
+
+# The runtime image for linux/arm64 with the model from models/ (make model, or
+# make model-untrained and MODEL_NAME=yolov8l-worldv2-untrained), on a debootstrap base.
+MODEL_NAME ?= yolov8l-worldv2
+image-arm64: ## build birdai:arm64 (linux/arm64, qemu emulation) with models/$(MODEL_NAME).onnx
+	scripts/install-system-deps stages arm64
+	scripts/enable-arm64-emulation
+	CONTAINERS_CONF=tests/stages/containers.conf podman build --platform linux/arm64 \
+		--format docker --network host --tag birdai:arm64 \
+		--build-arg BASE_IMAGE=$$(scripts/debootstrap-base arm64) \
+		--build-arg MODEL_SOURCE=context --build-arg MODEL_NAME=$(MODEL_NAME) .
 
 # Terraform (terraform/, docs/stages/ca*.md): fmt, validate and `terraform test` (a mocked
 # AWS) of every root and module, ca2-storage and ca3-ntier applied to moto on loopback and
@@ -164,7 +181,7 @@ $(TOOLS_VENV)/.installed: requirements-tools.lock
 	touch $@
 
 bench-classifier: venv ## stock ultralytics vs our ONNX path, YOLO-World-L (see docs/benchmarks.md)
-	$(PY) -m bench.classifier --variants torch,onnx,onnx-b4,onnx-512,int8-dynamic,int8-static,openvino,openvino-auto
+	$(PY) -m bench.classifier --variants torch,onnx,served,onnx-b4,onnx-512,int8-dynamic,int8-static,openvino,openvino-auto
 
 bench-map: venv db ## the sightings API over 1,000,000 made-up sightings (see docs/benchmarks.md)
 	$(TEST_ENV) $(PY) -m bench.map $(ARGS)

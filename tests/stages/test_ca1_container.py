@@ -37,6 +37,14 @@ pytestmark = [pytest.mark.stages, pytest.mark.timeout(1500)]
 
 MODEL = "yolov8s-worldv2-untrained"
 RUN_ID = uuid.uuid4().hex[:8]
+# This machine's own architecture, and t4g's (Graviton, arm64) under qemu user emulation:
+# every test below runs on both. Emulated, everything is some ten times slower, so the
+# arm64 run is `make test-arm64`, not part of `make test-stages` (docs/stages/ca1.md).
+PLATFORMS = [
+    pytest.param(None, id="native"),
+    pytest.param("linux/arm64", id="arm64", marks=[pytest.mark.arm64, pytest.mark.timeout(5400)]),
+]
+EMULATED_SLOWER = 10
 
 
 @dataclass
@@ -45,14 +53,25 @@ class Stack:
     url: str  # the web container's, e.g. http://127.0.0.1:41234
     web: str  # container names
     worker: str
+    slower: int  # how many times longer to wait: 1, or EMULATED_SLOWER
+
+
+@pytest.fixture(scope="module", params=PLATFORMS)
+def platform(request: pytest.FixtureRequest) -> str | None:
+    """None for this machine's architecture, else the podman platform, e.g. linux/arm64."""
+    if request.param:
+        _run_script("scripts/enable-arm64-emulation", timeout=60)
+    return request.param
 
 
 @pytest.fixture(scope="module")
-def image(podman_here: None) -> Iterator[str]:
+def image(podman_here: None, platform: str | None) -> Iterator[str]:
     """The runtime image, built from the Dockerfile as CI would build it."""
-    base = _run_script("scripts/debootstrap-base", timeout=600)
+    arch = [platform.removeprefix("linux/")] if platform else []
+    # A foreign base is made by running its own dpkg under emulation: minutes more.
+    base = _run_script("scripts/debootstrap-base", *arch, timeout=1200)
     model_dir = REPO_ROOT / "models" / f"ca1-test-{RUN_ID}"  # in the build context
-    name = f"localhost/birdai:ca1-test-{RUN_ID}"
+    name = f"localhost/birdai:ca1-test-{RUN_ID}{'-' + arch[0] if arch else ''}"
     try:
         built = run_python(
             *("-m", "classifier", "build", "--untrained", "--arch", "yolov8s-worldv2.yaml"),
@@ -62,6 +81,7 @@ def image(podman_here: None) -> Iterator[str]:
         assert built.returncode == 0, built.stderr[-2000:]
         podman(
             *("build", "--network", "host", "--tag", name),
+            *(["--platform", platform] if platform else []),
             # podman writes OCI images by default, which have no HEALTHCHECK.
             *("--format", "docker"),
             *("--build-arg", f"BASE_IMAGE={base}"),
@@ -69,7 +89,7 @@ def image(podman_here: None) -> Iterator[str]:
             *("--build-arg", f"MODEL_DIR={model_dir.relative_to(REPO_ROOT)}"),
             *("--build-arg", f"MODEL_NAME={MODEL}"),
             ".",
-            timeout=1200,
+            timeout=3600 if platform else 1200,
         )
         yield name
     finally:
@@ -78,14 +98,18 @@ def image(podman_here: None) -> Iterator[str]:
 
 
 @pytest.fixture(scope="module")
-def stack(image: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
+def stack(
+    image: str, platform: str | None, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Stack]:
     """A web and a worker container on a fresh database, the web one answering /healthz."""
     port = _free_port()
     data = tmp_path_factory.mktemp("ca1-data")
     # The containers run as the image's own user, which must be able to write here.
     uid, _, gid = _image_user(image).partition(":")
     os.chown(data, int(uid), int(gid or uid))
-    stack = Stack(image, f"http://127.0.0.1:{port}", f"ca1-web-{RUN_ID}", f"ca1-worker-{RUN_ID}")
+    slower = EMULATED_SLOWER if platform else 1
+    names = f"ca1-web-{RUN_ID}", f"ca1-worker-{RUN_ID}"
+    stack = Stack(image, f"http://127.0.0.1:{port}", *names, slower=slower)
     with temporary_database() as database_url:
         settings = {
             "DATABASE_URL": database_url,
@@ -98,10 +122,14 @@ def stack(image: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stac
         common += [f"--env={name}={value}" for name, value in settings.items()]
         try:
             podman("run", "--name", stack.web, *common, image, "web")
-            _wait_for(lambda: _get(stack.url + "/healthz")[0] == 200, stack.web, timeout=120)
+            _wait_for(
+                lambda: _get(stack.url + "/healthz")[0] == 200, stack.web, timeout=120 * slower
+            )
             # The worker serves no HTTP, so the image's health check does not apply to it.
             podman("run", "--name", stack.worker, "--no-healthcheck", *common, image, "worker")
-            _wait_for(lambda: _get(stack.url + "/readyz")[0] == 200, stack.worker, timeout=180)
+            _wait_for(
+                lambda: _get(stack.url + "/readyz")[0] == 200, stack.worker, timeout=180 * slower
+            )
             yield stack
         finally:
             podman("rm", "--force", "--time", "5", stack.web, stack.worker, check=False)
@@ -153,13 +181,21 @@ def test_a_photo_uploaded_through_the_api_is_classified_by_the_worker_container(
         submission.update(json.loads(found))
         return submission["status"] in ("done", "failed")
 
-    _wait_for(done, stack.worker, timeout=120)
+    _wait_for(done, stack.worker, timeout=120 * stack.slower)
     assert submission["status"] == "done", submission["error"]
     assert submission["model"]["name"] == MODEL
     assert submission["model"]["device"] == "cpu"
     assert submission["model"]["inference_ms"] > 0
     # An untrained model finds nothing that means anything; whatever it finds is well formed.
     assert all(found["label"] in CLASSES for found in submission["detections"])
+
+
+def test_the_image_is_built_for_its_platform(image, platform):
+    machine = podman("run", "--rm", "--no-healthcheck", image, "uname", "-m").stdout.strip()
+    expected = "aarch64" if platform == "linux/arm64" else os.uname().machine
+    assert machine == expected
+    arch = podman("image", "inspect", "--format", "{{.Architecture}}", image).stdout.strip()
+    assert arch == (platform.removeprefix("linux/") if platform else arch)
 
 
 def test_the_runtime_image_has_no_torch_and_runs_as_a_plain_user(image):
@@ -185,9 +221,13 @@ def test_the_runtime_image_has_no_torch_and_runs_as_a_plain_user(image):
 # --- helpers ---
 
 
-def _run_script(script: str, timeout: float) -> str:
+def _run_script(script: str, *args: str, timeout: float) -> str:
     result = subprocess.run(
-        [str(REPO_ROOT / script)], env=PODMAN_ENV, capture_output=True, text=True, timeout=timeout
+        [str(REPO_ROOT / script), *args],
+        env=PODMAN_ENV,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
     )
     assert result.returncode == 0, f"{script} failed:\n{result.stderr[-3000:]}"
     return result.stdout.strip()
