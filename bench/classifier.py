@@ -3,8 +3,10 @@
 Each backend runs in a fresh child process, so its peak memory (RSS) is its own:
 the torch child pays for torch, the ONNX child never imports it. Without
 --weights and --onnx, an untrained model of --arch is built first: its speed and
-memory are the real model's, its detections are meaningless. --quick: the small
-architecture, torch and onnx, 2 images, 1 round.
+memory are the real model's, its detections are meaningless. The "served" row is
+what a worker serves by default on this machine: the precision its CPU flags and
+the fidelity gate choose among the build's variants (classifier.precision), and
+why. --quick: the small architecture, torch, onnx and served, 2 images, 1 round.
 """
 
 import argparse
@@ -30,7 +32,11 @@ if TYPE_CHECKING:
 # Typical upload shapes: 4:3 and 16:9 landscape, 3:4 portrait.
 SIZES = ((1600, 1200), (1920, 1080), (1200, 1600), (2048, 1536))
 # The small architecture: the same code paths as the large one, in seconds.
-QUICK = {"arch": "yolov8s-worldv2.yaml", "images": 2, "rounds": 1, "variants": "torch,onnx"}
+QUICK = {"arch": "yolov8s-worldv2.yaml", "images": 2, "rounds": 1, "variants": "torch,onnx,served"}
+# The CPU's instructions that decide which precision is fast (classifier.precision.FAST_ON).
+PRECISION_FLAGS = (
+    "avx2", "avx512f", "avx512_vnni", "avx_vnni", "avx512_bf16", "amx_bf16", "amx_int8", "asimddp",
+)  # fmt: skip
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -42,7 +48,8 @@ def main(argv: list[str] | None = None) -> int:
     if unknown:
         _parser().error(f"unknown variants {sorted(unknown)}; known: {', '.join(VARIANTS)}")
     variants = [VARIANTS[name] for name in args.variants.split(",")]
-    before = machine()  # the load average before we add ours: others share this machine
+    # The load average before we add ours (others share this machine), and the CPU's flags.
+    before = {**machine(), "cpu_flags": _precision_flags()}
     setup = prepare(args, variants, SIZES)
     results = {
         variant.name: run_in_child("bench.classifier", setup[variant.name]) for variant in variants
@@ -77,10 +84,24 @@ def measure(job: dict[str, Any]) -> dict[str, Any]:
         "peak_rss_mb": _peak_rss_mb(),
         "load_s": round(load_s, 2),
         "torch_loaded": "torch" in sys.modules,
-        # What the numbers are computed in: int8 copies say so; torch is always fp32.
-        "precision": "int8" if job["int8"] else detector.describe().get("precision", "fp32"),
+        # What the numbers are computed in, and why: the int8 copies are the benchmark's own.
+        **_precision(detector, job["int8"]),
         "describe": detector.describe(),
     }
+
+
+def _precision(detector: "Detector", int8: str) -> dict[str, str]:
+    if int8:
+        return {"precision": "int8", "precision_reason": f"int8: the benchmark's {int8} copy"}
+    described = detector.describe()
+    return {key: described[key] for key in ("precision", "precision_reason")}
+
+
+def _precision_flags() -> dict[str, bool]:
+    from classifier.precision import cpu_flags
+
+    flags = cpu_flags()
+    return {flag: flag in flags for flag in PRECISION_FLAGS}
 
 
 def _timed(
@@ -131,7 +152,7 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--threads", type=int, default=0, help="0: one per core")
     parser.add_argument("--device", default="cpu", help="cpu, cuda[:N] or tensorrt[:N]")
-    parser.add_argument("--variants", default="torch,onnx", help=f"of {','.join(VARIANTS)}")
+    parser.add_argument("--variants", default="torch,onnx,served", help=f"of {','.join(VARIANTS)}")
     parser.add_argument("--child", help=argparse.SUPPRESS)
     return parser
 

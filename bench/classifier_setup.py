@@ -20,6 +20,7 @@ class Variant:
     precision: str = "fp32"  # "auto": the runtime's choice (OpenVINO: bfloat16 with AMX)
 
 
+SERVED = "served"
 VARIANTS = {
     v.name: v
     for v in (
@@ -33,8 +34,13 @@ VARIANTS = {
         Variant("int8-static", "onnx", int8="static"),
         Variant("openvino", "openvino"),
         Variant("openvino-auto", "openvino", precision="auto"),  # bfloat16 where there is AMX
+        # What a worker serves by default here: the onnx backend, BIRDAI_MODEL_PRECISION=auto,
+        # so the CPU's flags and the gate choose among the variants the build made.
+        Variant(SERVED, "onnx", precision="auto"),
     )
 }
+MADE_PHOTOS = 8  # photos made in code on each side of the build's int8 variant, as the build
+QUICK_MADE_PHOTOS = 2  # --quick: the same steps, fewer photos
 
 
 def prepare(
@@ -43,7 +49,10 @@ def prepare(
     """Build what is missing under args.workdir; return one child job per variant."""
     args.workdir.mkdir(parents=True, exist_ok=True)
     weights = args.weights or _untrained(args.arch, args.workdir)
-    onnx = args.onnx or _exported(weights, args.workdir)
+    # The served row needs what `python -m classifier build` makes: the int8 variant too.
+    int8 = any(variant.name == SERVED for variant in variants)
+    made = QUICK_MADE_PHOTOS if args.quick else MADE_PHOTOS
+    onnx = args.onnx or _exported(weights, args.workdir, int8=int8, made=made)
     images = [str(_image(args.workdir, i, sizes[i % len(sizes)])) for i in range(args.images)]
     classes = read_manifest(onnx).classes
     jobs = {}
@@ -81,12 +90,19 @@ def _untrained(arch: str, workdir: Path) -> Path:
     return out if out.is_file() else build_untrained(arch, DEFAULT_CLASSES, out)
 
 
-def _exported(weights: Path, workdir: Path) -> Path:
+def _exported(weights: Path, workdir: Path, *, int8: bool, made: int) -> Path:
+    """The build of `weights`, made once; with `int8`, its int8 variant and fidelity too.
+
+    An --onnx model is taken as it was built: its manifest's variants are what it serves.
+    """
     from classifier.build import build_onnx
+    from classifier.build_int8 import add_int8_variant
 
     out = workdir / f"{weights.stem}.onnx"
     if not out.is_file():
         build_onnx(weights, DEFAULT_CLASSES, out, sha256=sha256_of(weights))
+    if int8 and "int8" not in read_manifest(out).variants:  # also an export from earlier runs
+        add_int8_variant(out, made=made)  # as the build does without --calibration
     return out
 
 

@@ -1,4 +1,4 @@
-"""Command line: python -m classifier {fetch-weights,build,detect,make-untrained,serve} ...
+"""Command line: python -m classifier {fetch-weights,build,evaluate,detect,make-untrained,serve} ...
 
 Expected problems (no weights, bad settings, no network) print one line to
 stderr and exit with status 1; only real bugs show a traceback.
@@ -9,16 +9,32 @@ import json
 import sys
 from dataclasses import asdict
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-from .config import DEFAULT_CLASSES, DEFAULT_ONNX, DEFAULT_WEIGHTS, ModelConfig, valid_classes
+from .config import (
+    DEFAULT_CLASSES,
+    DEFAULT_ONNX,
+    DEFAULT_WEIGHTS,
+    PRECISIONS,
+    ModelConfig,
+    valid_classes,
+    valid_confidence,
+)
 from .errors import ImageError, ModelError
 from .weights import YOLOV8L_WORLDV2_SHA256, YOLOV8L_WORLDV2_URL, fetch_weights, sha256_of
+
+if TYPE_CHECKING:
+    from .detection import Detection
+    from .detector import Detector
+    from .evaluation import Evaluation
 
 LIVELY_HELP = "with untrained weights: scores that vary with the image (benchmarks of fidelity)"
 CALIBRATION_HELP = (
     "real photos for the int8 variant: half calibrate it, half measure it against fp32 "
     "(photos made in code join both halves); never your evaluation set"
 )
+PRECISION_HELP = "which of the model's variants; default BIRDAI_MODEL_PRECISION (auto: as a worker)"
+MIN_SCORE_HELP = "the lowest score kept for the AP curve (ultralytics' validation: 0.001)"
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -65,6 +81,39 @@ def build_command(args: argparse.Namespace) -> int:
     return 0
 
 
+def evaluate_command(args: argparse.Namespace) -> int:
+    import dataclasses
+
+    from .detector import load_detector
+    from .evaluation import evaluate
+    from .labelled import LabelsError, read_labelled
+
+    served = ModelConfig.from_env()  # the worker's settings: its threshold is what recall uses
+    config = dataclasses.replace(
+        served,
+        precision=args.precision or served.precision,
+        confidence=min(args.min_score, served.confidence),  # the curve needs the low scores
+    )
+    images = args.images or args.annotations.parent
+    try:
+        photos = read_labelled(args.annotations, images, config.classes)  # before the slow part
+        if config.backend == "torch":
+            _ultralytics_logs_to_stderr()
+        detector = load_detector(config)
+        found = [_found(detector, photo.path) for photo in photos]
+    except LabelsError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    truths = [photo.truths for photo in photos]
+    result = evaluate(truths, found, classes=detector.classes, threshold=served.confidence)
+    model = detector.describe()
+    print(_table(result, model))
+    print(json.dumps({"annotations": str(args.annotations), **_summary(result, model)}))
+    if model.get("untrained"):
+        print("Untrained weights: these figures say nothing about accuracy.", file=sys.stderr)
+    return 0
+
+
 def detect_command(args: argparse.Namespace) -> int:
     from PIL import Image, UnidentifiedImageError
 
@@ -85,6 +134,56 @@ def detect_command(args: argparse.Namespace) -> int:
             continue
         print(json.dumps({"image": str(path), **asdict(run)}))
     return status
+
+
+def _found(detector: "Detector", path: Path) -> list["Detection"]:
+    """What `detector` finds in the photo at `path`, turned upright as a worker turns uploads."""
+    from PIL import Image, ImageOps, UnidentifiedImageError
+
+    from .labelled import LabelsError
+
+    try:
+        with Image.open(path) as image:
+            return detector.detect(ImageOps.exif_transpose(image)).detections
+    except (OSError, UnidentifiedImageError, ImageError) as exc:
+        raise LabelsError(f"Cannot read the photo {path}: {exc}") from None
+
+
+def _table(result: "Evaluation", model: dict[str, Any]) -> str:
+    """The figures for people: one line per class with labelled boxes, then the mean."""
+    lines = [
+        f"{model['model']} ({model['backend']}) on {result.photos} photos, in "
+        f"{model['precision_reason']}",
+        f"{'class':<16} {'boxes':>6} {'AP50':>6} {'recall@' + format(result.threshold, 'g'):>12}",
+    ]
+    for score in result.classes:
+        lines.append(f"{score.label:<16} {score.boxes:>6} {score.ap50:>6.3f} {score.recall:>12.3f}")
+    lines.append(f"{'mAP50':<16} {'':>6} {result.map50:>6.3f}  over {len(result.classes)} classes")
+    return "\n".join(lines)
+
+
+def _summary(result: "Evaluation", model: dict[str, Any]) -> dict[str, Any]:
+    """The same figures as one JSON object, with which model and precision made them."""
+    return {
+        "model": model["model"],
+        "backend": model["backend"],
+        "precision": model["precision"],
+        "untrained": bool(model.get("untrained")),
+        "photos": result.photos,
+        "threshold": result.threshold,
+        "map50": result.map50,
+        "classes": {
+            score.label: {"boxes": score.boxes, "ap50": score.ap50, "recall": score.recall}
+            for score in result.classes
+        },
+    }
+
+
+def _score(raw: str) -> float:
+    try:
+        return valid_confidence(float(raw))
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def serve_command(args: argparse.Namespace) -> int:
@@ -145,6 +244,17 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("--calibration", type=Path, metavar="DIR", help=CALIBRATION_HELP)
     build.add_argument("--fp32-only", action="store_true", help="no int8 variant beside it")
     build.set_defaults(run=build_command)
+
+    evaluate = commands.add_parser(
+        "evaluate", help="mAP50 and recall per class on a labelled set (COCO's format)"
+    )
+    evaluate.add_argument(
+        "--annotations", type=Path, required=True, metavar="FILE", help="COCO's JSON format"
+    )
+    evaluate.add_argument("--images", type=Path, metavar="DIR", help="default: FILE's folder")
+    evaluate.add_argument("--precision", choices=PRECISIONS, help=PRECISION_HELP)
+    evaluate.add_argument("--min-score", type=_score, default=0.001, help=MIN_SCORE_HELP)
+    evaluate.set_defaults(run=evaluate_command)
 
     detect = commands.add_parser("detect", help="print one JSON line per image")
     detect.add_argument("images", nargs="+", type=Path, metavar="IMAGE")
