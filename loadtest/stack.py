@@ -45,7 +45,6 @@ CONFIGS = {
         "worker_threads": 1,
         "worker_nice": 0,
         "worker_idle": True,
-        "password_lane": 1,
     },
 }
 # What --gunicorn … --max-backlog may change of a config.
