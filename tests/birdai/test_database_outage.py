@@ -1,7 +1,8 @@
 """Fault injection with real processes: PostgreSQL stopped and started under a burst.
 
 gunicorn serves the app on a cluster of this test's own (tests/local_cluster.py);
-threads keep asking for a page and two API calls that all read the database while
+threads keep asking for three API calls that all read the database (with a
+session, with a token, anonymous) while
 the cluster is stopped, then started again. While it is down every answer is a
 503 with Retry-After (birdai/outage.py), never a 500 and never a hang; once it is
 back the same gunicorn, not restarted, answers 200 again.
@@ -19,7 +20,9 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import pytest
+from django.db import OperationalError
 
+from birdai.outage import MESSAGE, server_error_or_outage
 from tests.conftest import REPO_ROOT
 from tests.gossip.cluster import free_port, wait_until
 from tests.local_cluster import APP_ENV, clean_env, manage, pg_local, throwaway_cluster
@@ -48,8 +51,11 @@ class App:
     token: str
 
     def requests(self) -> list[urllib.request.Request]:
-        """Three reads of the database: a page with a session, the API with a token and without."""
-        page = urllib.request.Request(f"{self.url}/submissions/")
+        """Three reads of the database: the API with a session, with a token and without.
+
+        (Not a page: this gunicorn has no collected static files, which pages link to.)
+        """
+        page = urllib.request.Request(f"{self.url}/api/v1/submissions")
         page.add_header("Cookie", f"sessionid={self.session}")
         history = urllib.request.Request(f"{self.url}/api/v1/submissions")
         history.add_header("Authorization", f"Bearer {self.token}")
@@ -127,3 +133,22 @@ def test_a_database_restart_under_a_burst_is_503_then_200_without_a_restart(app)
     for request in app.requests():
         wait_until(lambda r=request: answer(r)[0] == 200, timeout=30, what=request.full_url)
     assert app.gunicorn.poll() is None
+
+
+def test_a_page_that_lost_the_database_is_a_plain_503(rf):
+    # handler500 is called while Django handles the exception: the same state here.
+    try:
+        raise OperationalError("connection refused")
+    except OperationalError:
+        response = server_error_or_outage(rf.get("/submissions/"))
+    assert (response.status_code, response["Retry-After"]) == (503, "5")
+    assert response["Content-Type"].startswith("text/plain")
+    assert response.content.decode() == MESSAGE
+
+
+def test_any_other_error_is_still_a_500(rf):
+    try:
+        raise ValueError("a bug")
+    except ValueError:
+        response = server_error_or_outage(rf.get("/submissions/"))
+    assert response.status_code == 500
