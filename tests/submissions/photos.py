@@ -6,6 +6,7 @@ worker do it, so every file, row, sighting and gossip record of one exists.
 
 from django.contrib.auth.models import User
 from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import SimpleUploadedFile
 
 from classifier import DetectionRun
 from classifier.detection import Box, Detection
@@ -32,3 +33,10 @@ def classified(owner: User, photo: bytes, *, geoprivacy: str = "open") -> Submis
     assert services.submission_finish(submission=claimed, status=Submission.Status.DONE, run=run)
     public_changes_apply()
     return Submission.objects.get(pk=submission.pk)
+
+
+def api_upload(client, token: str, data: bytes, name: str = "squirrel.jpg"):
+    """POST a photo to /api/v1/submissions with `token`, as a script would."""
+    photo = SimpleUploadedFile(name, data)
+    headers = {"Authorization": f"Bearer {token}"}
+    return client.post("/api/v1/submissions", {"image": photo}, headers=headers)

@@ -3,13 +3,13 @@
 import io
 
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from PIL import Image
 
 from submissions.models import Detection, Submission
 from submissions.storage import served_image_open
 from tests.conftest import PASSWORD, metadata_segments, stored_files
+from tests.submissions.photos import api_upload as post_photo
 
 pytestmark = pytest.mark.django_db
 API = "/api/v1"
@@ -22,11 +22,6 @@ def bearer(token: str) -> dict[str, str]:
 def post_credentials(client: Client, path: str, username: str, password: str):
     body = {"username": username, "password": password}
     return client.post(f"{API}{path}", body, content_type="application/json")
-
-
-def post_photo(client: Client, token: str, data: bytes, name: str = "squirrel.jpg"):
-    photo = SimpleUploadedFile(name, data)
-    return client.post(f"{API}/submissions", {"image": photo}, headers=bearer(token))
 
 
 def test_sign_up_then_upload_with_the_token(client, make_photo):

@@ -19,6 +19,7 @@ from PIL import Image
 from submissions import storage
 from submissions.models import Submission
 from tests.conftest import stored_files
+from tests.submissions.photos import api_upload as post_photo
 
 DISK_KB = 64  # the photo below is several times that
 
@@ -59,13 +60,6 @@ def noisy_photo() -> bytes:
     buffer = io.BytesIO()
     image.save(buffer, "JPEG", quality=95)
     return buffer.getvalue()
-
-
-def post_photo(client, token: str, data: bytes):
-    photo = SimpleUploadedFile("squirrel.jpg", data)
-    return client.post(
-        "/api/v1/submissions", {"image": photo}, headers={"Authorization": f"Bearer {token}"}
-    )
 
 
 def test_a_full_disk_is_503_with_nothing_half_stored(client, alice_token, full_disk):

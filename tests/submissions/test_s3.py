@@ -13,17 +13,11 @@ from PIL import Image
 from submissions import services, storage
 from submissions.models import Submission
 from tests.conftest import metadata_segments, stored_files
+from tests.submissions.photos import api_upload as post_photo
 
 pytestmark = pytest.mark.django_db
 GPS = (43.467448, 11.885127)
 CDN = "d111111abcdef8.cloudfront.net"
-
-
-def post_photo(client, token: str, data: bytes):
-    photo = SimpleUploadedFile("squirrel.jpg", data)
-    return client.post(
-        "/api/v1/submissions", {"image": photo}, headers={"Authorization": f"Bearer {token}"}
-    )
 
 
 def download(url: str) -> bytes:
