@@ -100,6 +100,12 @@ SILENCED_SYSTEM_CHECKS = ["gis.W001"]
 # commit together, so an accepted upload can never lose its task.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
+# Argon2id first (accounts/hashers.py says why); PBKDF2, Django's default, still checks
+# the hashes made before, and each is rehashed with Argon2id at its user's next sign-in.
+PASSWORD_HASHERS = [
+    "accounts.hashers.OwaspArgon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},

@@ -3,11 +3,11 @@
     python -m loadtest.credentials --count 300 --out accounts.json   (with the stack's env)
 
 Most people who open the site are still signed in from their last visit (a session
-cookie), and a script keeps its token; signing in again costs a PBKDF2 hash (about
-0.3 s of a core), so a load test in which every user signs in measures mostly
-that. This gives the seeded accounts (bench/map.sql's bench1 …) one password, then
-makes each a session and an API token, written as JSON for locust's --accounts.
-The stack side only: it uses the app, while the locust users never import it.
+cookie), and a script keeps its token; signing in again costs a password hash (about
+30 ms of a core with Argon2id, by design), so a load test in which every user signs
+in measures mostly that. This gives the seeded accounts (bench/map.sql's bench1 …)
+one password, then makes each a session and an API token, written as JSON for
+locust's --accounts. The stack side only: it uses the app, while the locust users never import it.
 """
 
 import argparse

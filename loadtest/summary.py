@@ -7,6 +7,9 @@ from typing import Any
 from loadtest import check
 from loadtest.sampler import Samples
 
+# The locust name of every static file (visitor.py): not page or API traffic.
+STATIC = "/static/*"
+
 
 def build(
     stats_csv: Path,
@@ -37,6 +40,7 @@ def build(
         "report": check.report(verdict),
         "run_s": round(run_s, 1),
         "rps": round(verdict.total.rps, 1),
+        "rps_pages_api": round(verdict.total.rps - sum(_static_rps(verdict.endpoints)), 1),
         "failure_ratio": round(verdict.failure_ratio, 5),
         "requests": verdict.total.requests,
         "backpressure_503": verdict.backpressure,
@@ -65,6 +69,10 @@ def build(
     }
 
 
+def _static_rps(rows: list[check.Endpoint]) -> list[float]:
+    return [row.rps for row in rows if row.name == STATIC]
+
+
 def text(figures: dict[str, Any]) -> str:
     """The human part of the summary: the endpoint table, then the stack's own figures."""
     cpu = ", ".join(f"{role} {share:.0%}" for role, share in figures["cpu_share"].items())
@@ -75,6 +83,7 @@ def text(figures: dict[str, Any]) -> str:
     return "\n".join(
         [
             figures["report"],
+            f"pages and API: {figures['rps_pages_api']} requests/s (static files apart)",
             f"queue depth: max {figures['queue_depth_max']}, "
             f"at the end {figures['queue_depth_end']}",
             f"worker: {figures['worker_images']} photos classified, "

@@ -4,6 +4,7 @@ Everything here works on bytes and Pillow images; it knows nothing of storage
 or the database, so a refused upload has touched neither.
 """
 
+import contextlib
 import io
 import warnings
 from dataclasses import dataclass
@@ -68,15 +69,19 @@ def read_upload(upload: Readable, size: int, *, max_bytes: int) -> bytes:
 def prepare_upload(data: bytes, filename: str, *, max_pixels: int) -> PreparedImage:
     """Validate a photo completely, then return the EXIF-free copies to serve."""
     extension = _check_name(filename)
-    image = _decode(data, extension, max_pixels)
-    served = _upright_rgb(image)
+    image = _upright_rgb(_decode(data, extension, max_pixels))
+    width, height = image.size
+    served = _encode_jpeg(image)
+    # Shrunk in place, as the full-size copy is encoded already: a copy of the decoded
+    # photo costs as much as a tenth of the whole upload.
+    image.thumbnail(THUMBNAIL_SIZE)
     return PreparedImage(
         original=data,
         extension=extension,
-        served=_encode_jpeg(served),
-        thumbnail=_encode_jpeg(_thumbnail(served)),
-        width=served.width,
-        height=served.height,
+        served=served,
+        thumbnail=_encode_jpeg(image),
+        width=width,
+        height=height,
     )
 
 
@@ -131,24 +136,18 @@ def _check_pixels(image: Image.Image, max_pixels: int) -> None:
 
 
 def _upright_rgb(image: Image.Image) -> Image.Image:
+    # Turned in place (the image is ours, just decoded), never copied without need.
     # A HEIC is already upright here: libheif applies its irot/imir boxes while decoding,
     # and pillow-heif then sets the EXIF Orientation to 1, so this turns it no further.
-    try:
-        upright = ImageOps.exif_transpose(image)
-    except Exception:
-        upright = image
-    if upright.mode in {"RGBA", "LA", "PA"} or "transparency" in upright.info:
-        rgba = upright.convert("RGBA")
-        background = Image.new("RGB", upright.size, "white")
+    # An Orientation that cannot be read leaves the photo as it was stored.
+    with contextlib.suppress(Exception):
+        ImageOps.exif_transpose(image, in_place=True)
+    if image.mode in {"RGBA", "LA", "PA"} or "transparency" in image.info:
+        rgba = image.convert("RGBA")
+        background = Image.new("RGB", image.size, "white")
         background.paste(rgba, mask=rgba.getchannel("A"))
         return background
-    return upright.convert("RGB")
-
-
-def _thumbnail(image: Image.Image) -> Image.Image:
-    thumb = image.copy()
-    thumb.thumbnail(THUMBNAIL_SIZE)
-    return thumb
+    return image if image.mode == "RGB" else image.convert("RGB")
 
 
 def _encode_jpeg(image: Image.Image) -> bytes:

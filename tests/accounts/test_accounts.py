@@ -2,6 +2,7 @@ import pytest
 from django.contrib.auth.models import User
 
 from accounts.models import ApiToken
+from accounts.services import LAST_USED_RESOLUTION, api_token_authenticate, api_token_create
 from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.django_db
@@ -38,3 +39,15 @@ def test_token_is_shown_once_and_stored_only_as_a_digest(alice_client, alice):
     assert key not in token.digest and len(token.digest) == 64
     listing = alice_client.get("/accounts/tokens/").content.decode()
     assert key not in listing and "made on the website" in listing
+
+
+def test_a_tokens_last_use_is_written_at_most_once_a_minute(alice):
+    key = api_token_create(user=alice)
+    assert api_token_authenticate(key=key) == alice
+    first = ApiToken.objects.get(user=alice).last_used_at
+    assert first is not None
+    api_token_authenticate(key=key)
+    assert ApiToken.objects.get(user=alice).last_used_at == first
+    ApiToken.objects.filter(user=alice).update(last_used_at=first - LAST_USED_RESOLUTION)
+    api_token_authenticate(key=key)
+    assert ApiToken.objects.get(user=alice).last_used_at > first
