@@ -9,7 +9,7 @@ import json
 import sys
 from dataclasses import asdict
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from .config import (
     DEFAULT_CLASSES,
@@ -21,12 +21,11 @@ from .config import (
     valid_confidence,
 )
 from .errors import ImageError, ModelError
+from .evaluate_command import evaluate_command
 from .weights import YOLOV8L_WORLDV2_SHA256, YOLOV8L_WORLDV2_URL, fetch_weights, sha256_of
 
 if TYPE_CHECKING:
-    from .detection import Detection
-    from .detector import Detector
-    from .evaluation import Evaluation
+    pass
 
 LIVELY_HELP = "with untrained weights: scores that vary with the image (benchmarks of fidelity)"
 CALIBRATION_HELP = (
@@ -60,12 +59,13 @@ def fetch_command(args: argparse.Namespace) -> int:
 
 def build_command(args: argparse.Namespace) -> int:
     from .build import build_onnx
+    from .loading import ultralytics_logs_to_stderr
 
     classes = _classes(args.classes)
     arch = args.arch if args.untrained else None
     if args.calibration is not None and not args.calibration.is_dir():  # before the slow part
         raise ModelError(f"--calibration {args.calibration} is not a folder of photos")
-    _ultralytics_logs_to_stderr()
+    ultralytics_logs_to_stderr()
     manifest = build_onnx(
         args.weights, classes, args.out, args.imgsz, args.sha256 or None, arch, lively=args.lively
     )
@@ -81,47 +81,15 @@ def build_command(args: argparse.Namespace) -> int:
     return 0
 
 
-def evaluate_command(args: argparse.Namespace) -> int:
-    import dataclasses
-
-    from .detector import load_detector
-    from .evaluation import evaluate
-    from .labelled import LabelsError, read_labelled
-
-    served = ModelConfig.from_env()  # the worker's settings: its threshold is what recall uses
-    config = dataclasses.replace(
-        served,
-        precision=args.precision or served.precision,
-        confidence=min(args.min_score, served.confidence),  # the curve needs the low scores
-    )
-    images = args.images or args.annotations.parent
-    try:
-        photos = read_labelled(args.annotations, images, config.classes)  # before the slow part
-        if config.backend == "torch":
-            _ultralytics_logs_to_stderr()
-        detector = load_detector(config)
-        found = [_found(detector, photo.path) for photo in photos]
-    except LabelsError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 1
-    truths = [photo.truths for photo in photos]
-    result = evaluate(truths, found, classes=detector.classes, threshold=served.confidence)
-    model = detector.describe()
-    print(_table(result, model))
-    print(json.dumps({"annotations": str(args.annotations), **_summary(result, model)}))
-    if model.get("untrained"):
-        print("Untrained weights: these figures say nothing about accuracy.", file=sys.stderr)
-    return 0
-
-
 def detect_command(args: argparse.Namespace) -> int:
     from PIL import Image, UnidentifiedImageError
 
     from .detector import load_detector
+    from .loading import ultralytics_logs_to_stderr
 
     config = ModelConfig.from_env()
     if config.backend == "torch":  # the onnx backend never imports ultralytics (nor torch)
-        _ultralytics_logs_to_stderr()  # stdout carries nothing but the JSON lines
+        ultralytics_logs_to_stderr()  # stdout carries nothing but the JSON lines
     detector = load_detector(config)
     status = 0
     for path in args.images:
@@ -136,49 +104,6 @@ def detect_command(args: argparse.Namespace) -> int:
     return status
 
 
-def _found(detector: "Detector", path: Path) -> list["Detection"]:
-    """What `detector` finds in the photo at `path`, turned upright as a worker turns uploads."""
-    from PIL import Image, ImageOps, UnidentifiedImageError
-
-    from .labelled import LabelsError
-
-    try:
-        with Image.open(path) as image:
-            return detector.detect(ImageOps.exif_transpose(image)).detections
-    except (OSError, UnidentifiedImageError, ImageError) as exc:
-        raise LabelsError(f"Cannot read the photo {path}: {exc}") from None
-
-
-def _table(result: "Evaluation", model: dict[str, Any]) -> str:
-    """The figures for people: one line per class with labelled boxes, then the mean."""
-    lines = [
-        f"{model['model']} ({model['backend']}) on {result.photos} photos, in "
-        f"{model['precision_reason']}",
-        f"{'class':<16} {'boxes':>6} {'AP50':>6} {'recall@' + format(result.threshold, 'g'):>12}",
-    ]
-    for score in result.classes:
-        lines.append(f"{score.label:<16} {score.boxes:>6} {score.ap50:>6.3f} {score.recall:>12.3f}")
-    lines.append(f"{'mAP50':<16} {'':>6} {result.map50:>6.3f}  over {len(result.classes)} classes")
-    return "\n".join(lines)
-
-
-def _summary(result: "Evaluation", model: dict[str, Any]) -> dict[str, Any]:
-    """The same figures as one JSON object, with which model and precision made them."""
-    return {
-        "model": model["model"],
-        "backend": model["backend"],
-        "precision": model["precision"],
-        "untrained": bool(model.get("untrained")),
-        "photos": result.photos,
-        "threshold": result.threshold,
-        "map50": result.map50,
-        "classes": {
-            score.label: {"boxes": score.boxes, "ap50": score.ap50, "recall": score.recall}
-            for score in result.classes
-        },
-    }
-
-
 def _score(raw: str) -> float:
     try:
         return valid_confidence(float(raw))
@@ -190,17 +115,6 @@ def serve_command(args: argparse.Namespace) -> int:
     from .server import serve
 
     return serve(args.host, args.port)
-
-
-def _ultralytics_logs_to_stderr() -> None:
-    import logging
-
-    from .loading import import_yolo_world
-
-    import_yolo_world()  # ultralytics sets up its log handler when imported
-    for handler in logging.getLogger("ultralytics").handlers:
-        if isinstance(handler, logging.StreamHandler):
-            handler.setStream(sys.stderr)
 
 
 def untrained_command(args: argparse.Namespace) -> int:

@@ -2,6 +2,7 @@
 
 import logging
 import os
+import sys
 from typing import TYPE_CHECKING
 
 from .config import ModelConfig
@@ -93,3 +94,11 @@ def _shorten(names: tuple[str, ...], limit: int = 8) -> str:
     """List at most `limit` names: the official checkpoint has 80 COCO classes."""
     more = f" and {len(names) - limit} more" if len(names) > limit else ""
     return f"{list(names[:limit])}{more}"
+
+
+def ultralytics_logs_to_stderr() -> None:
+    """Ultralytics logs to stdout; a command whose stdout is JSON sends them to stderr."""
+    import_yolo_world()  # ultralytics sets up its log handler when imported
+    for handler in logging.getLogger("ultralytics").handlers:
+        if isinstance(handler, logging.StreamHandler):
+            handler.setStream(sys.stderr)
