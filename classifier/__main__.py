@@ -71,14 +71,24 @@ def build_command(args: argparse.Namespace) -> int:
     )
     print(f"Saved {args.out} and its manifest for {list(classes)}\nsha256 {manifest.onnx_sha256}")
     if not args.fp32_only:
-        from .build_int8 import add_int8_variant, int8_summary
-
-        if args.calibration is None:
-            print("No --calibration folder: int8 calibrated on made photos only", file=sys.stderr)
-        print(int8_summary(args.out, add_int8_variant(args.out, args.calibration)))
+        _build_variants(args.out, args.calibration)
     if manifest.untrained:  # its int8 variant agrees with fp32, or not: nothing about accuracy
         print("Untrained weights: for tests and benchmarks only.", file=sys.stderr)
     return 0
+
+
+def _build_variants(onnx: Path, calibration: Path | None) -> None:
+    from .build_bf16 import add_bf16_variant
+    from .build_int8 import add_int8_variant
+    from .build_measure import variant_summary
+
+    if calibration is None:
+        print("No --calibration folder: int8 calibrated on made photos only", file=sys.stderr)
+    print(variant_summary(onnx, add_int8_variant(onnx, calibration), "int8"))
+    try:
+        print(variant_summary(onnx, add_bf16_variant(onnx, calibration), "bf16"))
+    except ModelError as exc:  # most CPUs: no bf16, which is no reason to fail the build
+        print(f"No bf16 variant: {exc}", file=sys.stderr)
 
 
 def detect_command(args: argparse.Namespace) -> int:
@@ -156,7 +166,7 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("--arch", default="yolov8l-worldv2.yaml", help="with --untrained")
     build.add_argument("--lively", action="store_true", help=LIVELY_HELP)
     build.add_argument("--calibration", type=Path, metavar="DIR", help=CALIBRATION_HELP)
-    build.add_argument("--fp32-only", action="store_true", help="no int8 variant beside it")
+    build.add_argument("--fp32-only", action="store_true", help="no int8 or bf16 variant")
     build.set_defaults(run=build_command)
 
     evaluate = commands.add_parser(

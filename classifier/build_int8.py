@@ -12,16 +12,12 @@ import logging
 import tempfile
 from pathlib import Path
 
-from .config import ModelConfig
-from .detection import Detection
+from .build_measure import onnx_detections
 from .errors import ModelError
 from .fidelity import Fidelity, fidelity
 from .manifest import Manifest, Variant, read_manifest, write_manifest
-from .onnx_backend import OnnxDetector
-from .onnx_session import open_session
 from .photos import split_photos
 from .quantize import quantize_calibrated
-from .served import Served
 from .weights import sha256_of
 
 log = logging.getLogger(__name__)
@@ -53,18 +49,6 @@ def add_int8_variant(onnx: Path, calibration: Path | None = None, made: int = 8)
     return manifest
 
 
-def int8_summary(onnx: Path, manifest: Manifest) -> str:
-    """What the build says about the int8 variant it listed in `manifest`."""
-    int8 = manifest.variants["int8"]
-    measured = int8.fidelity or Fidelity(0.0, 0.0, 0)  # the build always records one
-    return (
-        f"Saved {onnx.with_name(int8.file)}: against fp32, box F1 {measured.f1:.3f} and mean "
-        f"score difference {measured.mean_abs_score_diff:.4f} on {measured.photos} held-out "
-        f"photos, {measured.boxes} boxes of fp32's"
-        f"{'' if measured.conclusive else ' (too few to pass the gate)'}\nsha256 {int8.sha256}"
-    )
-
-
 def int8_path(onnx: Path) -> Path:
     """`models/m.onnx` -> `models/m-int8.onnx`."""
     return onnx.with_name(f"{onnx.stem}-int8.onnx")
@@ -72,23 +56,5 @@ def int8_path(onnx: Path) -> Path:
 
 def measure(onnx: Path, quantised: Path, manifest: Manifest, photos: list[Path]) -> Fidelity:
     """`quantised`'s fidelity to the fp32 model at `onnx`, on `photos`, at serving settings."""
-    reference = _detections(onnx, onnx, manifest, "fp32", photos)
-    return fidelity(reference, _detections(onnx, quantised, manifest, "int8", photos))
-
-
-def _detections(
-    onnx: Path, path: Path, manifest: Manifest, precision: str, photos: list[Path]
-) -> list[list[Detection]]:
-    """What the file at `path` finds in each photo, on the CPU, at the default threshold."""
-    from PIL import Image
-
-    config = ModelConfig(
-        weights=onnx, classes=manifest.classes, sha256=None, device="cpu", imgsz=manifest.imgsz
-    )
-    served = Served(manifest, path, sha256_of(path), precision, "measured by the build")
-    detector = OnnxDetector(open_session(path, config), served, config)
-    found = []
-    for photo in photos:
-        with Image.open(photo) as image:
-            found.append(detector.detect(image).detections)
-    return found
+    reference = onnx_detections(onnx, onnx, manifest, "fp32", photos)
+    return fidelity(reference, onnx_detections(onnx, quantised, manifest, "int8", photos))

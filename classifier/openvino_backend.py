@@ -54,6 +54,13 @@ class OpenVinoDetector(ExportedDetector):
 def load_openvino_detector(config: ModelConfig) -> OpenVinoDetector:
     """Check the .onnx file against its manifest and the config, then compile the chosen one."""
     served = load_export(config)
+    compiled = compile_for(served, config)
+    return_freed_memory()
+    return OpenVinoDetector(compiled, served, config)
+
+
+def compile_for(served: Served, config: ModelConfig) -> "openvino.CompiledModel":
+    """`served.path` compiled for the CPU in `served.precision`; ModelError if it cannot be."""
     openvino = _import_openvino()
     properties = _properties(config, served.precision)
     try:
@@ -66,8 +73,7 @@ def load_openvino_detector(config: ModelConfig) -> OpenVinoDetector:
             f"OpenVINO cannot compute in {served.precision} on this CPU "
             f"(it chose {_computes_in(compiled)}); set BIRDAI_MODEL_PRECISION=auto"
         )
-    return_freed_memory()
-    return OpenVinoDetector(compiled, served, config)
+    return compiled
 
 
 def _properties(config: ModelConfig, precision: str) -> dict[str, Any]:
