@@ -57,7 +57,6 @@ SETTINGS = (
     "conn_max_age",
     "max_backlog",
     "upload_share",
-    "password_lane",
 )
 WEB_RSS_LIMIT_MB = 200
 SET_UP_BUDGET_S = 420  # a fresh cluster, migrations, seeding, the model loading
@@ -112,7 +111,6 @@ def _settings(args: argparse.Namespace) -> dict[str, object]:
             chosen[name] = getattr(args, name)
     chosen.setdefault("conn_max_age", 60)  # the app's defaults: BIRDAI_DB_CONN_MAX_AGE,
     chosen.setdefault("max_backlog", 200)  # BIRDAI_MAX_BACKLOG
-    chosen.setdefault("password_lane", 0)  # none: CA3's haproxy
     chosen.setdefault("upload_share", UPLOAD_SHARE.get(args.profile, 0.01))
     return chosen
 
@@ -131,7 +129,6 @@ def _parse(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--worker-idle", action="store_true", default=None, help="run the worker SCHED_IDLE"
     )
-    parser.add_argument("--password-lane", type=int, help="password checks at once (0: any)")
     parser.add_argument("--conn-max-age", type=int, help="BIRDAI_DB_CONN_MAX_AGE")
     parser.add_argument("--max-backlog", type=int, help="BIRDAI_MAX_BACKLOG (backpressure)")
     parser.add_argument("--upload-share", type=float, help="locust's: steps that upload")

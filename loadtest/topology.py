@@ -154,12 +154,10 @@ class Topology:
     def _balancing(self) -> dict[str, str]:
         """haproxy.cfg's balance and per-server limit: CA3's, or one queue at haproxy."""
         if self.settings["haproxy"] == "ca3" or self.settings["gunicorn"] == "defaults":
-            ca3 = {"LOADTEST_BALANCE": "roundrobin", "LOADTEST_SERVER_MAXCONN": "0"}
-            return ca3 | {"LOADTEST_PASSWORD_MAXCONN": "0"}
+            return {"LOADTEST_BALANCE": "roundrobin", "LOADTEST_SERVER_MAXCONN": "0"}
         workers, threads = str(self.settings["gunicorn"]).split("x")
         slots = str(int(workers) * int(threads))
-        queue = {"LOADTEST_BALANCE": "leastconn", "LOADTEST_SERVER_MAXCONN": slots}
-        return queue | {"LOADTEST_PASSWORD_MAXCONN": str(self.settings["password_lane"])}
+        return {"LOADTEST_BALANCE": "leastconn", "LOADTEST_SERVER_MAXCONN": slots}
 
     def _env(self) -> dict[str, str]:
         # Nothing of the caller's bird.ai settings: every run is the same stack.
