@@ -35,7 +35,10 @@ def _give_big_blocks_back_to_the_os() -> None:
     # thread's arena and stay there: +7 MiB of RSS per gunicorn thread, for good.
     # Fixing the threshold at glibc's starting value keeps every such block mmapped, so
     # it goes back to the OS when freed. Other C libraries have no such knob (or ignore it).
-    mallopt = getattr(ctypes.CDLL(None), "mallopt", None)
+    try:
+        mallopt = getattr(ctypes.CDLL(None), "mallopt", None)  # the process's own C library
+    except (OSError, TypeError):  # Windows has no such handle
+        mallopt = None
     if mallopt is not None:
         mallopt(M_MMAP_THRESHOLD, GLIBC_FIRST_MMAP_THRESHOLD)
 
