@@ -9,7 +9,6 @@ import json
 import sys
 from dataclasses import asdict
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from .config import (
     DEFAULT_CLASSES,
@@ -23,9 +22,6 @@ from .config import (
 from .errors import ImageError, ModelError
 from .evaluate_command import evaluate_command
 from .weights import YOLOV8L_WORLDV2_SHA256, YOLOV8L_WORLDV2_URL, fetch_weights, sha256_of
-
-if TYPE_CHECKING:
-    pass
 
 LIVELY_HELP = "with untrained weights: scores that vary with the image (benchmarks of fidelity)"
 CALIBRATION_HELP = (
