@@ -36,7 +36,7 @@ LOADTEST_VENV := .venv-loadtest
 LOADTEST_PINS := locust==2.47.0 pillow==13.0.0
 LOADTEST := $(PY) -m loadtest.stack
 
-.PHONY: test-arm64 image-arm64 fuzz help install system-deps venv db db-stop migrate model model-untrained run web worker test lint fmt typecheck check-migrations pytest bench-classifier bench-map bench-gossip bench-inference bench-quick vendor-leaflet lock clean tools lint-docker test-stages lock-tools ansible-tools lint-ansible loadtest loadtest-api loadtest-ci loadtest-soak loadtest-defaults loadtest-venv lock-loadtest
+.PHONY: test-arm64 image-arm64 fuzz help install system-deps venv db db-stop migrate model model-untrained run web worker test lint fmt typecheck check-migrations pytest bench-classifier bench-map bench-gossip bench-inference bench-upload bench-quick vendor-leaflet lock clean tools lint-docker test-stages lock-tools ansible-tools lint-ansible loadtest loadtest-api loadtest-ci loadtest-soak loadtest-defaults loadtest-venv lock-loadtest
 
 help: ## list the targets
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
@@ -192,8 +192,12 @@ bench-gossip: venv ## gossip in one process: rounds to converge, bytes per excha
 bench-inference: venv ## the model in the worker vs over HTTP from the inference service (see docs/benchmarks.md)
 	$(PY) -m bench.inference $(ARGS)
 
+bench-upload: venv ## the upload request's CPU on its photo, now against making the copies there too
+	$(PY) -m bench.upload $(ARGS)
+
 bench-quick: venv db ## every benchmark's --quick smoke run, seconds each (make test runs them as tests/bench)
 	$(PY) -m bench.classifier --quick
+	$(PY) -m bench.upload --quick
 	$(TEST_ENV) $(PY) -m bench.map --quick
 	$(PY) -m bench.gossip --quick
 	$(PY) -m bench.inference --quick

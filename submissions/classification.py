@@ -1,5 +1,9 @@
 """Classify submissions. Runs in the worker process, where the model lives.
 
+Before its first run a photo has only its original: the worker first makes the
+served copies from it (images.served_copies_make). The model always reads the
+served copy, so its boxes fit the image shown and every run sees the same pixels.
+
 On a GPU one pass through the network costs about the same for one photo as
 for eight, so a task also claims other queued submissions and runs them all as
 one batch; their own tasks then find them taken and return. On a CPU a batch
@@ -11,14 +15,21 @@ import io
 import logging
 import uuid
 from datetime import timedelta
+from pathlib import PurePath
 
 from django.conf import settings
 from PIL import Image
 
 import classifier
 from submissions import storage
+from submissions.images import ImageRejected, served_copies_make
 from submissions.models import Submission
-from submissions.services import submission_finish, submission_requeue_later, submissions_claim
+from submissions.services import (
+    submission_finish,
+    submission_requeue_later,
+    submission_served_copies_save,
+    submissions_claim,
+)
 
 logger = logging.getLogger(__name__)
 # Eight photos of up to 640 px fit easily in the memory of any GPU the course uses.
@@ -38,7 +49,7 @@ def submission_classify(*, submission_id: uuid.UUID, outage_retries: int = 0) ->
     images = {}
     for submission in batch:
         try:
-            images[submission.pk] = _open(submission)
+            images[submission.pk] = submission_photo_prepare(submission=submission)
         except Exception as error:
             _fail(submission, error)
     ready = [submission for submission in batch if submission.pk in images]
@@ -72,8 +83,21 @@ def _wait_for_inference(batch: list[Submission], error: Exception, outage_retrie
         )
 
 
-def _open(submission: Submission) -> Image.Image:
-    return Image.open(io.BytesIO(storage.served_image_open(submission.image.name or "")))
+def submission_photo_prepare(*, submission: Submission) -> Image.Image:
+    """The photo as the model sees it: the served copy, made and stored first if need be.
+
+    Raises ``StorageUnavailable`` if storage fails, ``ImageRejected`` if the original
+    cannot be decoded (check_upload, which accepted it, decodes it the same way).
+    """
+    if submission.image:  # made on an earlier run
+        return Image.open(io.BytesIO(storage.served_image_open(submission.image.name or "")))
+    name = submission.original.name or ""
+    original = storage.original_open(name)
+    copies = served_copies_make(
+        original, PurePath(name).suffix, max_pixels=settings.MAX_IMAGE_PIXELS
+    )
+    submission_served_copies_save(submission=submission, copies=copies)
+    return Image.open(io.BytesIO(copies.served))
 
 
 def _fail(submission: Submission, error: Exception) -> None:
@@ -85,4 +109,8 @@ def _fail(submission: Submission, error: Exception) -> None:
 def _describe(error: Exception) -> str:
     if isinstance(error, classifier.ModelError):
         return f"The model is not available: {error}"
+    if isinstance(error, storage.StorageUnavailable):
+        return "Photo storage was unavailable when the photo's copies were made; try again."
+    if isinstance(error, ImageRejected):
+        return f"The photo could not be turned into the copies we serve: {error.message}"
     return f"Classification failed: {error.__class__.__name__}: {error}"[:1000]

@@ -1,4 +1,10 @@
-"""Check an uploaded photo and make the copies we serve.
+"""Check an uploaded photo, and make the copies we serve from it.
+
+Two steps, in two places: the upload request checks the photo completely
+(check_upload), so a bad one is refused at once; the worker makes the EXIF-free
+copies (served_copies_make), as encoding them costs more than the rest of the
+request together. Both decode the same way, so a photo the first accepts, the
+second can serve.
 
 Everything here works on bytes and Pillow images; it knows nothing of storage
 or the database, so a refused upload has touched neither.
@@ -12,7 +18,7 @@ from pathlib import PurePath
 from typing import Protocol
 
 import pillow_heif
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import ExifTags, Image, ImageOps, UnidentifiedImageError
 
 # Pillow cannot read HEIC, the iPhone's default format; pillow-heif plugs it into
 # Image.open for the whole process. Registered here, in the one module that opens
@@ -41,13 +47,17 @@ class ImageRejected(Exception):
 
 
 @dataclass(frozen=True)
-class PreparedImage:
+class CheckedUpload:
     original: bytes
-    extension: str
-    served: bytes
-    thumbnail: bytes
-    width: int
+    extension: str  # as the file is stored: ".jpg", ".heic" ...
+    width: int  # upright, as the served copy will be
     height: int
+
+
+@dataclass(frozen=True)
+class ServedCopies:
+    served: bytes  # JPEG, upright, full size
+    thumbnail: bytes  # JPEG, at most THUMBNAIL_SIZE
 
 
 class Readable(Protocol):
@@ -66,23 +76,22 @@ def read_upload(upload: Readable, size: int, *, max_bytes: int) -> bytes:
     return upload.read()
 
 
-def prepare_upload(data: bytes, filename: str, *, max_pixels: int) -> PreparedImage:
-    """Validate a photo completely, then return the EXIF-free copies to serve."""
+def check_upload(data: bytes, filename: str, *, max_pixels: int) -> CheckedUpload:
+    """Validate a photo completely: its name, its format and every pixel of it."""
     extension = _check_name(filename)
-    image = _upright_rgb(_decode(data, extension, max_pixels))
-    width, height = image.size
+    image = _decode(data, extension, max_pixels)
+    width, height = _upright_size(image)
+    return CheckedUpload(original=data, extension=extension, width=width, height=height)
+
+
+def served_copies_make(original: bytes, extension: str, *, max_pixels: int) -> ServedCopies:
+    """The upright, EXIF-free JPEG copies of a photo check_upload accepted."""
+    image = _upright_rgb(_decode(original, extension, max_pixels))
     served = _encode_jpeg(image)
     # Shrunk in place, as the full-size copy is encoded already: a copy of the decoded
     # photo costs as much as a tenth of the whole upload.
     image.thumbnail(THUMBNAIL_SIZE)
-    return PreparedImage(
-        original=data,
-        extension=extension,
-        served=served,
-        thumbnail=_encode_jpeg(image),
-        width=width,
-        height=height,
-    )
+    return ServedCopies(served=served, thumbnail=_encode_jpeg(image))
 
 
 def _check_name(filename: str) -> str:
@@ -133,6 +142,17 @@ def _check_pixels(image: Image.Image, max_pixels: int) -> None:
             f"{max_pixels / 1e6:g} megapixels.",
             status=413,
         )
+
+
+def _upright_size(image: Image.Image) -> tuple[int, int]:
+    # The size _upright_rgb will give, without turning the pixels. (A HEIC says
+    # Orientation 1 here: pillow-heif has turned it already, see _upright_rgb.)
+    try:
+        orientation = image.getexif().get(ExifTags.Base.Orientation, 1)
+    except Exception:  # unreadable EXIF: _upright_rgb leaves the photo as stored too
+        orientation = 1
+    turned = orientation in {5, 6, 7, 8}  # the four that swap width and height
+    return (image.height, image.width) if turned else (image.width, image.height)
 
 
 def _upright_rgb(image: Image.Image) -> Image.Image:

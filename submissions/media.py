@@ -48,6 +48,8 @@ def own_copy(request: HttpRequest, submission_id: UUID, *, thumbnail: bool) -> F
         raise Http404("No such photo.")
     submission = submission_owned_get(user=request.user, submission_id=submission_id)
     name = (submission.thumbnail if thumbnail else submission.image).name or ""
+    if not name:
+        raise Http404("The photo's copies are not made yet.")
     try:
         file = storage.served_copy_open(name)
     except FileNotFoundError as missing:

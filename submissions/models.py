@@ -71,8 +71,9 @@ class Submission(models.Model):
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
     original_name = models.CharField(max_length=255)
     original = models.FileField(storage=_originals_storage, max_length=255)
-    image = models.FileField(max_length=255)
-    thumbnail = models.FileField(max_length=255)
+    # The served copies: "" until the worker has made them (submissions.classification).
+    image = models.FileField(max_length=255, blank=True)
+    thumbnail = models.FileField(max_length=255, blank=True)
     width = models.PositiveIntegerField()
     height = models.PositiveIntegerField()
 

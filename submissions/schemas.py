@@ -59,8 +59,9 @@ class SubmissionOut(Schema):
     width: int
     height: int
     # The served copies; a private photo's work for a few minutes, for its owner only.
-    image_url: str
-    thumbnail_url: str
+    # None until the worker has made them, which it does first (status "processing").
+    image_url: str | None
+    thumbnail_url: str | None
     page_url: str
     captured_at: datetime | None
     location: Location | None
@@ -72,13 +73,12 @@ class SubmissionOut(Schema):
     detections: list[DetectionOut]
 
     @staticmethod
-    def resolve_image_url(submission: Submission, context: dict[str, Any]) -> str:
-        return context["request"].build_absolute_uri(storage.served_copy_url(submission))
+    def resolve_image_url(submission: Submission, context: dict[str, Any]) -> str | None:
+        return _absolute(context, storage.served_copy_url(submission))
 
     @staticmethod
-    def resolve_thumbnail_url(submission: Submission, context: dict[str, Any]) -> str:
-        url = storage.served_copy_url(submission, thumbnail=True)
-        return context["request"].build_absolute_uri(url)
+    def resolve_thumbnail_url(submission: Submission, context: dict[str, Any]) -> str | None:
+        return _absolute(context, storage.served_copy_url(submission, thumbnail=True))
 
     @staticmethod
     def resolve_page_url(submission: Submission, context: dict[str, Any]) -> str:
@@ -131,3 +131,7 @@ class SubmissionPatch(Schema):
 
 class Problem(Schema):
     detail: str
+
+
+def _absolute(context: dict[str, Any], url: str | None) -> str | None:
+    return None if url is None else context["request"].build_absolute_uri(url)

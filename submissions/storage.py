@@ -21,7 +21,7 @@ from django.core.files.storage import Storage, storages
 from django.urls import reverse
 from storages.backends.s3 import S3Storage
 
-from submissions.images import PreparedImage
+from submissions.images import CheckedUpload
 from submissions.models import Submission
 
 logger = logging.getLogger(__name__)
@@ -59,26 +59,41 @@ class StoredFile:
     modified_at: datetime
 
 
-def submission_files_save(
-    *, submission_id: uuid.UUID, prepared: PreparedImage, private: bool = False
-) -> StoredFiles:
-    """Store the original and the served copies; raise ``StorageUnavailable`` if storage fails.
+def submission_original_save(*, submission_id: uuid.UUID, upload: CheckedUpload) -> str:
+    """Store the photo as uploaded, EXIF and all, where no URL reaches it; its name.
 
-    On any failure the files already written are deleted again, as far as storage lets us.
+    Raises ``StorageUnavailable`` if storage fails, having deleted what it wrote.
     """
-    folder = f"{FOLDER}/{submission_id}"
-    served = _served_storage(private=private)
+    name = f"{FOLDER}/{submission_id}/original{upload.extension}"
+    (saved,) = _save_all([(storages["originals"], name, upload.original)], submission_id)
+    return saved
+
+
+def served_copies_save(
+    *, submission_id: uuid.UUID, served: bytes, thumbnail: bytes, private: bool
+) -> tuple[str, str]:
+    """Store the served copy and the thumbnail where the photo's geoprivacy says; their names.
+
+    Raises ``StorageUnavailable`` if storage fails, having deleted what it wrote.
+    """
+    folder, storage = f"{FOLDER}/{submission_id}", _served_storage(private=private)
+    image, thumb = _save_all(
+        [(storage, f"{folder}/image.jpg", served), (storage, f"{folder}/thumbnail.jpg", thumbnail)],
+        submission_id,
+    )
+    return image, thumb
+
+
+def _save_all(files: list[tuple[Storage, str, bytes]], submission_id: uuid.UUID) -> list[str]:
+    # All or none: on any failure the files already written are deleted again, as far
+    # as storage lets us. The file being written when storage fails may be there in
+    # part (a full disk stops FileSystemStorage mid-write and it leaves what it wrote),
+    # so it is deleted too. Its name is the one asked for: the folder is this
+    # submission's own.
     saved: list[tuple[Storage, str]] = []
-    # The file being written when storage fails may be there in part (a full disk stops
-    # FileSystemStorage mid-write and it leaves what it wrote), so it is deleted too. Its
-    # name is the one asked for: the folder is this new submission's own.
     writing: list[tuple[Storage, str]] = []
     try:
-        for storage, name, data in (
-            (storages["originals"], f"{folder}/original{prepared.extension}", prepared.original),
-            (served, f"{folder}/image.jpg", prepared.served),
-            (served, f"{folder}/thumbnail.jpg", prepared.thumbnail),
-        ):
+        for storage, name, data in files:
             writing = [(storage, name)]
             saved.append((storage, storage.save(name, ContentFile(data))))
             writing = []
@@ -89,16 +104,17 @@ def submission_files_save(
     except BaseException:
         _delete(saved + writing)
         raise
-    return StoredFiles(*(name for _, name in saved))
+    return [name for _, name in saved]
 
 
 def submission_files_delete(*, files: StoredFiles) -> None:
-    """Delete a submission's files, the served copies from both storages; best effort."""
-    served = [files.image, files.thumbnail]
-    _delete(
-        [(storages["originals"], files.original)]
-        + [(storages[alias], name) for alias in ALIASES for name in served]
-    )
+    """Delete a submission's files, the served copies from both storages; best effort.
+
+    A name that is "" (the worker has not made that copy yet) is skipped.
+    """
+    originals = [(storages["originals"], files.original)] if files.original else []
+    served = [name for name in (files.image, files.thumbnail) if name]
+    _delete(originals + [(storages[alias], name) for alias in ALIASES for name in served])
 
 
 def served_copies_move(*, names: list[str], private: bool) -> None:
@@ -119,6 +135,11 @@ def served_copies_move(*, names: list[str], private: bool) -> None:
 def served_image_open(name: str) -> bytes:
     with served_copy_open(name) as image_file:
         return image_file.read()
+
+
+def original_open(name: str) -> bytes:
+    with storages["originals"].open(name, "rb") as original:
+        return original.read()
 
 
 def served_copy_open(name: str) -> File:
@@ -143,14 +164,17 @@ def served_url(name: str) -> str:
     return str(storages["default"].url(name))
 
 
-def served_copy_url(submission: Submission, *, thumbnail: bool = False) -> str:
-    """Where a browser fetches this submission's served copy (or thumbnail).
+def served_copy_url(submission: Submission, *, thumbnail: bool = False) -> str | None:
+    """Where a browser fetches this submission's served copy (or thumbnail); None until
+    the worker has made it.
 
     Open and obscured: its public URL (served_url). Private, for its owner only: on S3 a
     presigned URL that works PRIVATE_URL_SECONDS, straight from the bucket, never the
     CDN; on disk the owner-only view, as /media/ refuses a private photo's files.
     """
     name = (submission.thumbnail if thumbnail else submission.image).name or ""
+    if not name:
+        return None
     if submission.geoprivacy != Submission.Geoprivacy.PRIVATE:
         return served_url(name)
     private = _served_storage(private=True)

@@ -13,6 +13,7 @@ from submissions.services.queue import (
     submissions_claim,
     submissions_requeue_stale,
 )
+from submissions.services.served import submission_served_copies_save
 from submissions.services.uploads import (
     QueueFull,
     account_delete,
@@ -36,6 +37,7 @@ __all__ = [
     "submission_orphan_files_delete",
     "submission_requeue_later",
     "submission_retry",
+    "submission_served_copies_save",
     "submissions_claim",
     "submissions_requeue_stale",
 ]

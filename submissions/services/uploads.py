@@ -11,7 +11,7 @@ from django.db import transaction
 from accounts.services import user_delete
 from submissions import storage
 from submissions.exif import PhotoMetadata, read_metadata
-from submissions.images import prepare_upload, read_upload
+from submissions.images import CheckedUpload, check_upload, read_upload
 from submissions.models import Submission
 from submissions.selectors import submissions_backlog_full
 from submissions.services.outbox import public_change_record
@@ -40,28 +40,28 @@ def submission_create(
 ) -> Submission:
     """Validate and store a photo, read its position and queue its classification.
 
+    Only the original is stored here: the worker makes the served copies
+    (submission_served_copies_save), as encoding them is most of an upload's work.
     Raises ``QueueFull`` while the backlog is full and ``ImageRejected`` for a photo it
     cannot take, both before anything is stored; ``StorageUnavailable`` when storage
-    fails (before any row exists). If the database write fails, the files already
-    written are removed: nothing is half-stored.
+    fails (before any row exists). If the database write fails, the file already
+    written is removed: nothing is half-stored.
     """
     if submissions_backlog_full():
         raise QueueFull
     filename = upload.name or ""
     data = read_upload(upload, upload.size or 0, max_bytes=settings.MAX_UPLOAD_BYTES)
-    prepared = prepare_upload(data, filename, max_pixels=settings.MAX_IMAGE_PIXELS)
+    checked = check_upload(data, filename, max_pixels=settings.MAX_IMAGE_PIXELS)
     metadata = read_metadata(data)
     submission = Submission(owner=owner, original_name=filename[:255], geoprivacy=geoprivacy)
-    files = storage.submission_files_save(
-        submission_id=submission.id, prepared=prepared, private=is_private(geoprivacy)
-    )
+    original = storage.submission_original_save(submission_id=submission.id, upload=checked)
     try:
         with transaction.atomic():
-            _fill(submission, files, prepared.width, prepared.height, metadata)
+            _fill(submission, original, checked, metadata)
             submission.save()
             submission_enqueue(submission)
     except BaseException:
-        storage.submission_files_delete(files=files)
+        storage.submission_files_delete(files=storage.StoredFiles(original, "", ""))
         raise
     return submission
 
@@ -90,7 +90,8 @@ def submission_geoprivacy_set(*, submission: Submission, geoprivacy: str) -> Sub
         locked = Submission.objects.select_for_update().get(pk=submission.pk)
         Submission.objects.filter(pk=submission.pk).update(geoprivacy=geoprivacy)
         public_change_record(submission.pk)
-        names = [locked.image.name or "", locked.thumbnail.name or ""]
+        # None yet while the photo waits for the worker, which stores them as this says.
+        names = [name for name in (locked.image.name, locked.thumbnail.name) if name]
         if is_private(geoprivacy):
             storage.served_copies_move(names=names, private=True)
         else:
@@ -109,11 +110,16 @@ def submission_delete(*, submission: Submission) -> None:
     storage_clean_orphans deletes them; docs/stages/ca2.md). Never a row whose files
     are half gone.
     """
-    files = storage.StoredFiles(
-        submission.original.name or "", submission.image.name or "", submission.thumbnail.name or ""
-    )
     with transaction.atomic():
-        Submission.objects.filter(pk=submission.pk).delete()  # detections by cascade
+        # Locked and read again: the worker may have stored the served copies since
+        # `submission` was read, and waits here if it is storing them now.
+        locked = Submission.objects.select_for_update().filter(pk=submission.pk).first()
+        if locked is None:
+            return  # deleted already
+        files = storage.StoredFiles(
+            locked.original.name or "", locked.image.name or "", locked.thumbnail.name or ""
+        )
+        locked.delete()  # detections by cascade
         public_change_record(submission.pk)
         transaction.on_commit(partial(storage.submission_files_delete, files=files))
 
@@ -134,16 +140,10 @@ def account_delete(*, user: User) -> None:
 
 
 def _fill(
-    submission: Submission,
-    files: storage.StoredFiles,
-    width: int,
-    height: int,
-    metadata: PhotoMetadata,
+    submission: Submission, original: str, checked: CheckedUpload, metadata: PhotoMetadata
 ) -> None:
-    submission.original = files.original  # type: ignore[assignment]
-    submission.image = files.image  # type: ignore[assignment]
-    submission.thumbnail = files.thumbnail  # type: ignore[assignment]
-    submission.width, submission.height = width, height
+    submission.original = original  # type: ignore[assignment]
+    submission.width, submission.height = checked.width, checked.height
     if metadata.latitude is not None and metadata.longitude is not None:
         submission.location = Point(metadata.longitude, metadata.latitude, srid=4326)
     submission.altitude_m = metadata.altitude_m

@@ -58,6 +58,8 @@ def test_the_worker_classifies_through_the_service_as_it_would_in_process(
     assert service.readyz()["batches"] == {"2": 1}
 
     config = ModelConfig(weights=lively_onnx, device="cpu", sha256=None, confidence=0.05)
+    for photo in photos:
+        photo.refresh_from_db()  # the worker named its served copies
     files = [storage.served_image_open(p.image.name) for p in photos]
     runs = load_detector(config).detect_batch([Image.open(io.BytesIO(f)) for f in files])
     for photo, run in zip(photos, runs, strict=True):

@@ -1,9 +1,13 @@
-"""prepare_upload on mutated photos: a PreparedImage or ImageRejected (4xx), nothing else."""
+"""check_upload on mutated photos: accepted or ImageRejected (4xx), nothing else; and
+what it accepts, the worker can serve (served_copies_make)."""
+
+import io
 
 from hypothesis import given
 from hypothesis import strategies as st
+from PIL import Image
 
-from submissions.images import ImageRejected, PreparedImage, prepare_upload
+from submissions.images import CheckedUpload, ImageRejected, check_upload, served_copies_make
 from tests.fuzz.seeds import corpus_seeds, photo_seeds
 from tests.fuzz.strategies import hostile_exif_jpeg, mutated
 
@@ -11,25 +15,29 @@ SEEDS = photo_seeds() + corpus_seeds()
 MAX_PIXELS = 4_000_000
 
 
-def prepared_or_refused(data: bytes, name: str) -> PreparedImage | ImageRejected:
+def prepared_or_refused(data: bytes, name: str) -> CheckedUpload | ImageRejected:
     try:
-        return prepare_upload(data, name, max_pixels=MAX_PIXELS)
+        checked = check_upload(data, name, max_pixels=MAX_PIXELS)
     except ImageRejected as rejected:
         assert 400 <= rejected.status < 500 and rejected.message
         return rejected
+    # Accepted, so the worker must be able to make its copies: no ImageRejected there.
+    copies = served_copies_make(checked.original, checked.extension, max_pixels=MAX_PIXELS)
+    assert Image.open(io.BytesIO(copies.served)).size == (checked.width, checked.height)
+    return checked
 
 
 def test_every_seed_is_accepted():
     for name, data in photo_seeds():
-        assert isinstance(prepared_or_refused(data, name), PreparedImage), name
+        assert isinstance(prepared_or_refused(data, name), CheckedUpload), name
 
 
 @given(st.sampled_from(SEEDS).flatmap(lambda seed: st.tuples(st.just(seed[0]), mutated(seed[1]))))
 def test_mutated_photos_are_prepared_or_refused(seed: tuple[str, bytes]):
     name, data = seed
     result = prepared_or_refused(data, name)
-    if isinstance(result, PreparedImage):
-        assert result.served[:2] == b"\xff\xd8" and result.width * result.height <= MAX_PIXELS
+    if isinstance(result, CheckedUpload):
+        assert result.width * result.height <= MAX_PIXELS
 
 
 @given(hostile_exif_jpeg())

@@ -12,16 +12,31 @@ from classifier import DetectionRun
 from classifier.detection import Box, Detection
 from gossip.sharing import public_changes_apply
 from submissions import services
+from submissions.classification import submission_photo_prepare
 from submissions.models import Submission
 
 PARK = (51.523456, -0.187654)
 SQUIRREL = Detection(label="squirrel", confidence=0.9, box=Box(10, 20, 300, 400))
 
 
+def uploaded(
+    owner: User, photo: bytes, *, name: str = "squirrel.jpg", geoprivacy: str = "obscured"
+) -> Submission:
+    """`photo`, uploaded by `owner`, with the served copies the worker makes first."""
+    upload = ContentFile(photo, name=name)
+    submission = services.submission_create(owner=owner, upload=upload, geoprivacy=geoprivacy)
+    return with_copies(submission)
+
+
+def with_copies(submission: Submission) -> Submission:
+    """`submission` after the worker's first step: its served copies made and stored."""
+    submission_photo_prepare(submission=submission)
+    return Submission.objects.get(pk=submission.pk)
+
+
 def classified(owner: User, photo: bytes, *, geoprivacy: str = "open") -> Submission:
     """`photo`, uploaded by `owner`, classified (one squirrel) and shared as the worker does."""
-    upload = ContentFile(photo, name="squirrel.jpg")
-    submission = services.submission_create(owner=owner, upload=upload, geoprivacy=geoprivacy)
+    submission = uploaded(owner, photo, geoprivacy=geoprivacy)
     (claimed,) = services.submissions_claim(submission_id=submission.pk, batch_size=1)
     run = DetectionRun(
         detections=[SQUIRREL],

@@ -11,6 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from submissions.models import Submission
 from submissions.storage import served_copy_url
 from tests.conftest import stored_files
+from tests.submissions.photos import with_copies
 
 pytestmark = pytest.mark.django_db
 SCRIPT = b"<script>alert(document.cookie)</script>"
@@ -47,7 +48,7 @@ def test_the_api_refuses_it_and_keeps_nothing(client, alice_token, isolated_stor
 def test_a_jpeg_html_polyglot_is_served_only_as_our_own_jpeg(alice_client, make_photo, geoprivacy):
     upload = {"image": as_jpeg(make_photo() + SCRIPT), "geoprivacy": geoprivacy}
     assert alice_client.post("/submissions/new/", upload).status_code == 302
-    submission = Submission.objects.get()
+    submission = with_copies(Submission.objects.get())
     for thumbnail in (False, True):
         served = alice_client.get(served_copy_url(submission, thumbnail=thumbnail))
         assert served.status_code == 200

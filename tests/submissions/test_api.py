@@ -10,6 +10,7 @@ from submissions.models import Detection, Submission
 from submissions.storage import served_image_open
 from tests.conftest import PASSWORD, metadata_segments, stored_files
 from tests.submissions.photos import api_upload as post_photo
+from tests.submissions.photos import with_copies
 
 pytestmark = pytest.mark.django_db
 API = "/api/v1"
@@ -33,8 +34,12 @@ def test_sign_up_then_upload_with_the_token(client, make_photo):
     assert body["status"] == "pending"
     assert body["location"]["lat"] == pytest.approx(51.5, abs=1e-5)
     assert body["location"]["lon"] == pytest.approx(-0.12, abs=1e-5)
-    assert body["image_url"].startswith("http://testserver/media/submissions/")
+    assert body["image_url"] is body["thumbnail_url"] is None  # the worker makes them
     assert body["detections"] == [] and body["model"] is None
+    with_copies(Submission.objects.get(pk=body["id"]))
+    token = signed_up.json()["token"]
+    fetched = client.get(f"{API}/submissions/{body['id']}", headers=bearer(token))
+    assert fetched.json()["image_url"].startswith("http://testserver/media/submissions/")
 
 
 def test_weak_password_is_refused_with_a_message(client):
@@ -73,7 +78,7 @@ def test_iphone_heic_is_placed_and_served_upright(client, alice_token, make_phot
     assert body["location"]["lon"] == pytest.approx(-0.12, abs=1e-5)
     assert body["captured_at"] is not None
     assert (body["width"], body["height"]) == (200, 400)
-    served = served_image_open(Submission.objects.get(pk=body["id"]).image.name)
+    served = served_image_open(with_copies(Submission.objects.get(pk=body["id"])).image.name)
     assert Image.open(io.BytesIO(served)).size == (200, 400)
     assert metadata_segments(served) == []
 

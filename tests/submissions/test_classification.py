@@ -9,11 +9,12 @@ import pytest
 from django.core.files.base import ContentFile
 from django.core.files.storage import storages
 from django.utils import timezone
+from PIL import Image
 
 from submissions import services
 from submissions.classification import classify_batch_size, submission_classify
 from submissions.models import Submission
-from tests.conftest import CLASSES
+from tests.conftest import CLASSES, metadata_segments, stored_files
 
 pytestmark = [pytest.mark.django_db, pytest.mark.model, pytest.mark.usefixtures("worker_model")]
 
@@ -78,12 +79,51 @@ def test_a_batch_takes_the_oldest_queued_photos_besides_its_own(queue_photos, se
 def test_a_photo_that_cannot_be_read_fails_alone(queue_photos, settings):
     settings.CLASSIFY_BATCH_SIZE = 2
     broken, fine = queue_photos(2)
-    storages["default"].delete(broken.image.name)  # the served copy the model reads
+    storages["originals"].delete(broken.original.name)  # what the served copies are made of
     submission_classify(submission_id=fine.pk)
     broken.refresh_from_db()
     assert broken.status == "failed"
     assert broken.error.startswith("Classification failed: FileNotFoundError")
     assert state(fine) == ("done", 1)
+
+
+def test_the_served_copies_are_made_first_and_the_model_sees_them(queue_photos):
+    [photo] = queue_photos(1)
+    assert not photo.image and not photo.thumbnail  # the upload stored the original only
+    submission_classify(submission_id=photo.pk)
+    photo.refresh_from_db()
+    served = Image.open(storages["default"].open(photo.image.name))
+    assert (served.format, served.size) == ("JPEG", (photo.width, photo.height))
+    assert max(Image.open(storages["default"].open(photo.thumbnail.name)).size) == 480
+    assert metadata_segments(storages["default"].open(photo.image.name).read()) == []
+
+
+def test_a_second_run_reads_the_served_copy_it_made_before(queue_photos):
+    [photo] = queue_photos(1)
+    submission_classify(submission_id=photo.pk)
+    made = Submission.objects.get(pk=photo.pk)
+    # Queued again, as a stale claim is (submissions_requeue_stale), with only the served
+    # copy left to read.
+    Submission.objects.filter(pk=photo.pk).update(status="pending")
+    storages["originals"].delete(made.original.name)
+    submission_classify(submission_id=photo.pk)
+    assert state(photo) == ("done", 2)
+    assert Submission.objects.get(pk=photo.pk).image.name == made.image.name
+
+
+def test_storage_down_when_making_the_copies_fails_the_photo_and_keeps_nothing(
+    queue_photos, isolated_storage
+):
+    [photo] = queue_photos(1)
+    (isolated_storage / "media").write_text("a file where the folder should be")
+    submission_classify(submission_id=photo.pk)
+    photo.refresh_from_db()
+    assert photo.status == "failed" and "Photo storage was unavailable" in photo.error
+    assert not photo.image and stored_files(isolated_storage / "originals") != []
+    (isolated_storage / "media").unlink()
+    assert services.submission_retry(submission=photo)  # storage back: the owner tries again
+    submission_classify(submission_id=photo.pk)
+    assert state(photo) == ("done", 1)  # a retry starts the count again
 
 
 def test_a_photo_claimed_elsewhere_is_left_alone(queue_photos):

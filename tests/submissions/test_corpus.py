@@ -10,6 +10,7 @@ from submissions.images import ImageRejected
 from submissions.models import Submission
 from submissions.storage import served_image_open
 from tests.conftest import metadata_segments, stored_files
+from tests.submissions.photos import with_copies
 
 pytestmark = pytest.mark.django_db
 
@@ -32,6 +33,8 @@ def test_corpus_photo_is_stored_with_its_position_or_refused_cleanly(
     else:
         assert submission.location.y == pytest.approx(position["lat"], abs=1e-5)
         assert submission.location.x == pytest.approx(position["lon"], abs=1e-5)
+    assert len(stored_files(isolated_storage)) == 1  # the original; the worker makes the rest
+    submission = with_copies(submission)
     assert len(stored_files(isolated_storage)) == 3
     # Whatever EXIF, XMP or maker notes the camera wrote, none reaches the served copies.
     for served in (submission.image, submission.thumbnail):

@@ -4,16 +4,19 @@ import uuid
 from pathlib import Path
 
 import pytest
+from django.core.files.base import ContentFile
 from django.test import Client
 
 from gossip.identity import node_key
 from gossip.models import HeldRecord
 from gossip.sharing import public_changes_apply
 from map.models import Sighting
+from submissions import services
+from submissions.images import served_copies_make
 from submissions.models import Detection, PublicChange, Submission
 from tests.conftest import stored_files
 from tests.gossip.conftest import certificates, gossip_on  # noqa: F401
-from tests.submissions.photos import PARK, classified
+from tests.submissions.photos import PARK, classified, with_copies
 
 pytestmark = pytest.mark.django_db
 
@@ -85,6 +88,27 @@ def test_a_private_photo_is_deleted_too(
     with django_capture_on_commit_callbacks(execute=True):
         alice_client.post(f"/submissions/{submission.pk}/delete/")
     assert leftovers(submission.pk, isolated_storage) == []
+
+
+def test_a_delete_holding_the_row_from_before_the_worker_came_deletes_the_copies_too(
+    alice, make_photo, isolated_storage, django_capture_on_commit_callbacks
+):
+    upload = ContentFile(make_photo(gps=PARK), name="squirrel.jpg")
+    read_before = services.submission_create(owner=alice, upload=upload)  # no copies named
+    with_copies(read_before)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.submission_delete(submission=read_before)
+    assert leftovers(read_before.pk, isolated_storage) == []
+
+
+def test_a_photo_deleted_before_the_worker_came_gets_no_copies(alice, make_photo, isolated_storage):
+    upload = ContentFile(make_photo(gps=PARK), name="squirrel.jpg")
+    gone = services.submission_create(owner=alice, upload=upload)
+    services.submission_delete(submission=gone)
+    assert not services.submission_served_copies_save(
+        submission=gone, copies=served_copies_make(make_photo(), ".jpg", max_pixels=10**7)
+    )
+    assert not (isolated_storage / "media").exists()
 
 
 def test_bob_cannot_delete_alices_photo(

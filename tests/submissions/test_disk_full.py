@@ -20,6 +20,7 @@ from submissions import storage
 from submissions.models import Submission
 from tests.conftest import stored_files
 from tests.submissions.photos import api_upload as post_photo
+from tests.submissions.photos import with_copies
 
 DISK_KB = 64  # the photo below is several times that
 
@@ -75,7 +76,10 @@ def test_a_full_disk_is_503_with_nothing_half_stored(client, alice_token, full_d
 
     # Room again (an operator cleaned up): the same photo goes in.
     assert _mount(full_disk, "remount,size=16m").returncode == 0
-    assert post_photo(client, alice_token, photo).status_code == 201
+    created = post_photo(client, alice_token, photo)
+    assert created.status_code == 201
+    assert len(stored_files(full_disk)) == 1  # the original; the worker makes the copies
+    with_copies(Submission.objects.get(pk=created.json()["id"]))
     assert len(stored_files(full_disk)) == 3
 
 

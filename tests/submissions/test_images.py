@@ -6,19 +6,33 @@ import pytest
 from PIL import Image
 
 from submissions.exif import read_metadata
-from submissions.images import ImageRejected, prepare_upload, read_upload
+from submissions.images import (
+    CheckedUpload,
+    ImageRejected,
+    ServedCopies,
+    check_upload,
+    read_upload,
+    served_copies_make,
+)
 from tests.conftest import metadata_segments, save_photo
 
 MAX_PIXELS = 50_000_000
 
 
-def prepare(data: bytes, name: str = "photo.jpg", max_pixels: int = MAX_PIXELS):
-    return prepare_upload(data, name, max_pixels=max_pixels)
+def check(data: bytes, name: str = "photo.jpg", max_pixels: int = MAX_PIXELS) -> CheckedUpload:
+    return check_upload(data, name, max_pixels=max_pixels)
+
+
+def served(data: bytes, name: str = "photo.jpg") -> tuple[CheckedUpload, ServedCopies]:
+    """What the upload request checks, then what the worker makes of it."""
+    checked = check(data, name)
+    copies = served_copies_make(checked.original, checked.extension, max_pixels=MAX_PIXELS)
+    return checked, copies
 
 
 def rejection(data: bytes, name: str = "photo.jpg", max_pixels: int = MAX_PIXELS) -> ImageRejected:
     with pytest.raises(ImageRejected) as caught:
-        prepare(data, name, max_pixels)
+        check(data, name, max_pixels)
     return caught.value
 
 
@@ -97,13 +111,13 @@ def test_decompression_bomb_is_refused():
 def test_accepted_formats_give_a_metadata_free_jpeg(make_photo, format, name):
     original = make_photo(format=format, gps=(43.5, 11.9))
     assert read_metadata(original).latitude == pytest.approx(43.5)  # there is GPS to leak
-    prepared = prepare(original, name)
-    served = Image.open(io.BytesIO(prepared.served))
-    assert served.format == "JPEG" and served.mode == "RGB"
-    assert (prepared.width, prepared.height) == served.size == (640, 480)
-    assert max(Image.open(io.BytesIO(prepared.thumbnail)).size) <= 480
+    checked, copies = served(original, name)
+    image = Image.open(io.BytesIO(copies.served))
+    assert image.format == "JPEG" and image.mode == "RGB"
+    assert (checked.width, checked.height) == image.size == (640, 480)
+    assert Image.open(io.BytesIO(copies.thumbnail)).size == (480, 360)
     # No EXIF, no XMP, no block of any kind that could hold a position (see also test_corpus).
-    assert metadata_segments(prepared.served) == metadata_segments(prepared.thumbnail) == []
+    assert metadata_segments(copies.served) == metadata_segments(copies.thumbnail) == []
 
 
 @pytest.mark.parametrize(("format", "name"), [("JPEG", "photo.jpg"), ("HEIF", "photo.heic")])
@@ -114,19 +128,21 @@ def test_orientation_is_applied_once(format, name):
     sideways.paste("red", (0, 0, 200, 200))
     exif = Image.Exif()
     exif[0x0112] = 6
-    prepared = prepare(save_photo(sideways, format, exif=exif.tobytes()), name)
-    served = Image.open(io.BytesIO(prepared.served))
+    checked, copies = served(save_photo(sideways, format, exif=exif.tobytes()), name)
+    image = Image.open(io.BytesIO(copies.served))
     # Turned once, clockwise: portrait, red on top. Twice or never would be landscape.
-    assert served.size == (200, 400)
-    red, _, blue = served.getpixel((100, 50))
+    # The upload's check says so before anything is turned.
+    assert image.size == (checked.width, checked.height) == (200, 400)
+    red, _, blue = image.getpixel((100, 50))
     assert red > 200 and blue < 60
-    red, _, blue = served.getpixel((100, 350))
+    red, _, blue = image.getpixel((100, 350))
     assert red < 60 and blue > 200
 
 
 def test_transparent_png_is_flattened_on_white():
     buffer = io.BytesIO()
     Image.new("RGBA", (20, 20), (0, 0, 0, 0)).save(buffer, format="PNG")
-    served = Image.open(io.BytesIO(prepare(buffer.getvalue(), "clear.png").served))
-    assert served.mode == "RGB"
-    assert min(served.getpixel((10, 10))) > 240
+    _, copies = served(buffer.getvalue(), "clear.png")
+    image = Image.open(io.BytesIO(copies.served))
+    assert image.mode == "RGB"
+    assert min(image.getpixel((10, 10))) > 240

@@ -13,6 +13,7 @@ from django.core.management import call_command
 
 from submissions import services
 from submissions.models import Submission
+from tests.submissions.photos import uploaded
 
 pytestmark = pytest.mark.django_db
 StoredName = tuple[str, str]  # (storage alias, file name)
@@ -54,8 +55,7 @@ def clean(*args: str) -> str:
 
 
 def test_orphans_past_the_grace_period_are_deleted_submissions_kept(backend, alice, make_photo):
-    upload = ContentFile(make_photo(), name="squirrel.jpg")
-    kept = services.submission_create(owner=alice, upload=upload)
+    kept = uploaded(alice, make_photo())
     orphans = orphan_files()
     output = clean("--grace-minutes=0")
     for alias, name in orphans:

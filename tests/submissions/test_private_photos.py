@@ -7,12 +7,13 @@ live beside its original, and come only from an owner-only view.
 from datetime import timedelta
 
 import pytest
+from django.core.files.base import ContentFile
 from django.test import Client
 from django.utils.http import http_date
 
-from submissions import storage
+from submissions import services, storage
 from tests.conftest import metadata_segments
-from tests.submissions.photos import PARK, classified
+from tests.submissions.photos import PARK, classified, with_copies
 
 pytestmark = pytest.mark.django_db
 
@@ -97,3 +98,15 @@ def test_media_serves_nothing_but_the_copies_of_a_shown_photo(alice, client, mak
 def test_the_worker_still_reads_a_private_photo(alice, make_photo):
     submission = classified(alice, make_photo(gps=PARK), geoprivacy="private")
     assert storage.served_image_open(submission.image.name)[:2] == b"\xff\xd8"
+
+
+def test_made_private_before_the_worker_came_its_copies_are_made_private(
+    alice, make_photo, isolated_storage
+):
+    upload = ContentFile(make_photo(gps=PARK), name="squirrel.jpg")
+    waiting = services.submission_create(owner=alice, upload=upload, geoprivacy="open")
+    services.submission_geoprivacy_set(submission=waiting, geoprivacy="private")  # nothing to move
+    made = with_copies(waiting)
+    for name in (made.image.name, made.thumbnail.name):
+        assert (isolated_storage / "originals" / name).is_file()
+        assert not (isolated_storage / "media" / name).exists()

@@ -11,9 +11,11 @@ from django_tasks_db.models import DBTaskResult
 from PIL import Image
 
 from submissions import services, storage
+from submissions.classification import submission_photo_prepare
 from submissions.models import Submission
 from tests.conftest import metadata_segments, stored_files
 from tests.submissions.photos import api_upload as post_photo
+from tests.submissions.photos import with_copies
 
 pytestmark = pytest.mark.django_db
 GPS = (43.467448, 11.885127)
@@ -25,17 +27,30 @@ def download(url: str) -> bytes:
         return response.read()
 
 
-def test_upload_puts_three_objects_in_s3_the_original_apart(client, alice_token, make_photo, s3):
+def uploaded_and_copied(client, token: str, photo: bytes) -> dict:
+    """POST `photo`, let the worker make its copies, then GET it as the API has it now."""
+    created = post_photo(client, token, photo)
+    assert created.status_code == 201
+    with_copies(Submission.objects.get(pk=created.json()["id"]))
+    url = f"/api/v1/submissions/{created.json()['id']}"
+    return client.get(url, headers={"Authorization": f"Bearer {token}"}).json()
+
+
+def test_the_upload_puts_the_original_apart_and_the_worker_adds_two_copies(
+    client, alice_token, make_photo, s3
+):
     photo = make_photo(gps=GPS)
     response = post_photo(client, alice_token, photo)
     assert response.status_code == 201
     folder = f"submissions/{response.json()['id']}"
+    assert s3.keys() == {f"originals/{folder}/original.jpg"}
+    assert s3.read(f"originals/{folder}/original.jpg") == photo
+    with_copies(Submission.objects.get(pk=response.json()["id"]))
     assert s3.keys() == {
         f"originals/{folder}/original.jpg",
         f"media/{folder}/image.jpg",
         f"media/{folder}/thumbnail.jpg",
     }
-    assert s3.read(f"originals/{folder}/original.jpg") == photo
     served = s3.head(f"media/{folder}/image.jpg")
     assert served["ContentType"] == "image/jpeg"
     assert served["CacheControl"] == "public, max-age=604800, immutable"
@@ -44,7 +59,7 @@ def test_upload_puts_three_objects_in_s3_the_original_apart(client, alice_token,
 def test_media_urls_are_presigned_and_download_jpegs_without_exif(
     client, alice_token, make_photo, s3
 ):
-    body = post_photo(client, alice_token, make_photo(gps=GPS)).json()
+    body = uploaded_and_copied(client, alice_token, make_photo(gps=GPS))
     for url, size in ((body["image_url"], (640, 480)), (body["thumbnail_url"], (480, 360))):
         assert url.startswith(f"{s3.endpoint}/{s3.bucket}/media/submissions/{body['id']}/")
         assert "X-Amz-Signature=" in url and "X-Amz-Expires=3600" in url
@@ -55,7 +70,7 @@ def test_media_urls_are_presigned_and_download_jpegs_without_exif(
 
 def test_with_a_cdn_media_urls_are_plain_cdn_urls(client, alice_token, make_photo, s3, s3_settings):
     s3_settings(**s3.env, BIRDAI_CDN_DOMAIN=CDN)
-    body = post_photo(client, alice_token, make_photo()).json()
+    body = uploaded_and_copied(client, alice_token, make_photo())
     folder = f"https://{CDN}/media/submissions/{body['id']}"
     assert (body["image_url"], body["thumbnail_url"]) == (
         f"{folder}/image.jpg",
@@ -72,10 +87,12 @@ def test_originals_never_get_a_cdn_or_unsigned_url(alice, make_photo, s3, s3_set
     assert CDN not in url and "X-Amz-Signature=" in url
 
 
-def test_the_worker_reads_the_served_copy_from_s3(alice, make_photo, s3):
+def test_the_worker_makes_the_copies_from_the_original_in_s3(alice, make_photo, s3):
     upload = ContentFile(make_photo(), name="squirrel.jpg")
     submission = services.submission_create(owner=alice, upload=upload)
-    served = storage.served_image_open(submission.image.name)
+    seen = submission_photo_prepare(submission=submission)  # read from S3, copies written
+    assert seen.size == (640, 480)
+    served = storage.served_image_open(Submission.objects.get(pk=submission.pk).image.name)
     assert Image.open(io.BytesIO(served)).size == (640, 480)
 
 
@@ -86,18 +103,18 @@ def test_uploads_never_stay_on_the_web_servers_disk(
     settings.FILE_UPLOAD_TEMP_DIR = str(spill)
     settings.FILE_UPLOAD_MAX_MEMORY_SIZE = 0  # every upload goes to a temporary file
     seen_while_storing = []
-    save = storage.submission_files_save
+    save = storage.submission_original_save
 
     def watched_save(**kwargs):
         seen_while_storing.extend(spill.iterdir())
         return save(**kwargs)
 
-    monkeypatch.setattr(storage, "submission_files_save", watched_save)
+    monkeypatch.setattr(storage, "submission_original_save", watched_save)
     assert post_photo(client, alice_token, make_photo(gps=GPS)).status_code == 201
     assert len(seen_while_storing) == 1, "the upload did spill to a temporary file"
     assert list(spill.iterdir()) == [], "and the file is gone once the request ended"
     assert stored_files(isolated_storage) == [], "nothing was written to local storage"
-    assert len(s3.keys()) == 3
+    assert len(s3.keys()) == 1
 
 
 def test_s3_down_the_api_answers_503_and_keeps_nothing(client, alice_token, make_photo, s3_down):
@@ -124,26 +141,15 @@ def test_s3_down_the_upload_page_says_so(alice_client, make_photo, s3_down):
     assert not DBTaskResult.objects.exists()
 
 
-def test_s3_failing_midway_leaves_no_object_behind(
-    client, alice_token, make_photo, s3, s3_settings
-):
+def test_s3_failing_midway_leaves_no_copy_behind(alice, make_photo, s3, s3_settings):
     # Originals in this test's bucket, served copies in one that does not exist: the
-    # original is written, then S3 refuses the first copy.
+    # upload stores the original, then S3 refuses the worker's first copy.
     s3_settings(
         **s3.env | {"BIRDAI_S3_BUCKET": "birdai-missing", "BIRDAI_S3_ORIGINALS_BUCKET": s3.bucket}
     )
-    response = post_photo(client, alice_token, make_photo())
-    assert response.status_code == 503
-    assert s3.keys() == set()
-    assert not Submission.objects.exists()
-    assert not DBTaskResult.objects.exists()
-
-
-def test_the_map_shows_thumbnails_from_the_cdn(client, alice, located, s3, s3_settings):
-    s3_settings(**s3.env, BIRDAI_CDN_DOMAIN=CDN)
-    sighting = located(alice, 51.5, -0.1, geoprivacy="open")
-    body = client.get("/api/v1/sightings", {"bbox": "-0.6,51.2,0.4,51.8", "zoom": 14}).json()
-    [feature] = body["features"]
-    assert feature["properties"]["thumbnail_url"] == (
-        f"https://{CDN}/media/submissions/{sighting.pk}/thumbnail.jpg"
-    )
+    upload = ContentFile(make_photo(), name="squirrel.jpg")
+    submission = services.submission_create(owner=alice, upload=upload)
+    with pytest.raises(storage.StorageUnavailable):
+        submission_photo_prepare(submission=submission)
+    assert s3.keys() == {f"originals/{submission.original.name}"}
+    assert not Submission.objects.get(pk=submission.pk).image  # no name of a missing file

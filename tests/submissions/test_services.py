@@ -32,7 +32,9 @@ def test_create_stores_files_position_and_queues_a_task(alice, make_photo, isola
     assert submission.location.y == pytest.approx(43.467448, abs=1e-5)
     assert submission.location.x == pytest.approx(11.885127, abs=1e-5)
     assert submission.captured_at is not None
-    assert len(stored_files(isolated_storage)) == 3
+    # Only the original: the served copies are the worker's first step (test_classification).
+    assert [path.name for path in stored_files(isolated_storage)] == ["original.jpg"]
+    assert (submission.image.name, submission.thumbnail.name) == ("", "")
     task = DBTaskResult.objects.get(id=submission.task_id)
     assert task.status == TaskResultStatus.READY
     assert task.args_kwargs["args"] == [str(submission.pk)]
@@ -65,13 +67,12 @@ def test_database_failure_removes_the_stored_files(
 
 
 def test_unwritable_storage_is_unavailable_and_keeps_nothing(alice, make_photo, isolated_storage):
-    # The original goes in first; then the served copies' folder cannot be made.
-    (isolated_storage / "media").write_text("a file where the folder should be")
+    (isolated_storage / "originals").write_text("a file where the folder should be")
     with pytest.raises(StorageUnavailable):
         services.submission_create(owner=alice, upload=upload(make_photo()))
     assert not Submission.objects.exists()
     assert not DBTaskResult.objects.exists()
-    assert [path.name for path in stored_files(isolated_storage)] == ["media"]
+    assert [path.name for path in stored_files(isolated_storage)] == ["originals"]
 
 
 def make_submission(owner, make_photo, **state) -> Submission:

@@ -4,6 +4,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from submissions.models import Detection, Submission
+from tests.submissions.photos import with_copies
 
 pytestmark = pytest.mark.django_db
 
@@ -110,8 +111,19 @@ def test_failed_submission_can_be_retried(alice_client, make_photo):
 
 def test_served_image_is_reachable_and_the_original_is_not(alice_client, make_photo):
     upload(alice_client, make_photo(gps=(10.0, 20.0)))
-    submission = Submission.objects.get()
+    submission = with_copies(Submission.objects.get())
     served = alice_client.get(submission.image.url)
     assert served.status_code == 200
     assert b"".join(served.streaming_content)[:2] == b"\xff\xd8"
     assert alice_client.get("/media/" + submission.original.name).status_code == 404
+
+
+def test_until_the_worker_has_made_the_copies_the_pages_show_a_stand_in(alice_client, make_photo):
+    upload(alice_client, make_photo())
+    submission = Submission.objects.get()
+    waiting = "/static/birdai/photo-waiting.svg"
+    assert waiting in alice_client.get(submission.get_absolute_url()).content.decode()
+    assert waiting in alice_client.get("/submissions/").content.decode()
+    with_copies(submission)
+    page = alice_client.get(submission.get_absolute_url()).content.decode()
+    assert waiting not in page and "/media/submissions/" in page
