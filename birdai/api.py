@@ -15,7 +15,7 @@ from ninja.openapi.schema import OpenAPISchema
 from ninja.security import HttpBearer, django_auth
 
 from accounts.api import router as accounts_router
-from accounts.services import api_token_authenticate
+from birdai.bearer import bearer_user
 from birdai.ratelimit import limited_view
 from map.api import router as map_router
 from submissions.api import router as submissions_router
@@ -30,7 +30,7 @@ SOURCES = {"query", "body", "form", "path", "file", "header", "cookie", "payload
 
 class BearerToken(HttpBearer):
     def authenticate(self, request: HttpRequest, token: str) -> AbstractBaseUser | None:
-        user = api_token_authenticate(key=token)
+        user = bearer_user(request, token)
         if user is not None:
             request.user = user
         return user

@@ -15,7 +15,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.urls import Resolver404, resolve
 from django.utils import timezone
 
-from accounts.services import api_token_authenticate
+from birdai.bearer import bearer_user
 from gossip import services
 from gossip.views import caller_address
 
@@ -45,8 +45,10 @@ class RateLimitMiddleware:
             return None
         setting, keyed_by = LIMITS[name]
         rate = getattr(settings, setting)
+        if not rate:  # 0: no limit
+            return None
         key = _key(request, keyed_by)
-        if not rate or key is None:  # 0: no limit; an anonymous upload is refused anyway
+        if key is None:  # an anonymous upload, which the view refuses anyway
             return None
         digest = hashlib.sha256(f"{name}|{key}".encode()).hexdigest()[:40]
         wait = services.inbound_admit(client=f"rate:{digest}", now=timezone.now(), rate=rate)
@@ -74,7 +76,7 @@ def _key(request: HttpRequest, keyed_by: str) -> str | None:
 
 def _bearer_user(request: HttpRequest) -> User | None:
     scheme, _, token = request.headers.get("Authorization", "").partition(" ")
-    return api_token_authenticate(key=token.strip()) if scheme.lower() == "bearer" else None
+    return bearer_user(request, token.strip()) if scheme.lower() == "bearer" else None
 
 
 def _too_many(request: HttpRequest, wait: int) -> HttpResponse:

@@ -11,7 +11,9 @@ from types import SimpleNamespace
 import pytest
 from django.contrib.auth.models import User
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from accounts.models import ApiToken
@@ -141,6 +143,15 @@ def test_uploads_through_the_api_are_limited(settings, clock, alice_token, make_
     assert upload_api(Client(), photo, alice_token).status_code == 201
     assert_too_many(upload_api(Client(), photo, alice_token), json=True)
     assert Submission.objects.count() == 1
+
+
+def test_an_api_upload_looks_its_token_up_once(settings, clock, alice_token, make_photo):
+    # The limit keys the upload by the token's user, then the API authenticates it.
+    settings.RATE_UPLOAD = 5
+    with CaptureQueriesContext(connection) as queries:
+        assert upload_api(Client(), make_photo(), alice_token).status_code == 201
+    lookups = [q["sql"] for q in queries if 'FROM "accounts_apitoken"' in q["sql"]]
+    assert len(lookups) == 1
 
 
 def test_the_api_schema_declares_the_429s(client):
