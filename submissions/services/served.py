@@ -5,6 +5,7 @@ from django.db import transaction
 from submissions import storage
 from submissions.images import ServedCopies
 from submissions.models import Submission
+from submissions.services.uploads import is_private
 
 
 def submission_served_copies_save(*, submission: Submission, copies: ServedCopies) -> bool:
@@ -26,7 +27,7 @@ def submission_served_copies_save(*, submission: Submission, copies: ServedCopie
                     submission_id=locked.pk,
                     served=copies.served,
                     thumbnail=copies.thumbnail,
-                    private=locked.geoprivacy == Submission.Geoprivacy.PRIVATE,
+                    private=is_private(locked.geoprivacy),
                 )
                 locked.image, locked.thumbnail = names  # type: ignore[assignment]
                 locked.save(update_fields=["image", "thumbnail"])
